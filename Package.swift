@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "nntop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "nntop", targets: ["nntop"]),
+        .library(name: "NNModules", targets: ["NNModules"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "Checkpoints",
+            dependencies: [
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "NNModules",
+            dependencies: [
+                "Checkpoints",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "ModelZoo",
+            dependencies: ["NNModules"],
+            path: "samples"
+        ),
+        .target(
+            name: "Profiler",
+            dependencies: [
+                "NNModules",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(name: "NNTopUI"),
+        .executableTarget(
+            name: "nntop",
+            dependencies: [
+                "NNModules", "ModelZoo", "Profiler", "NNTopUI", "CNCurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),
+        .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "GoldenSupport"]),
+        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
+        .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"]),
+    ]
+)

@@ -1,0 +1,7 @@
+#ifndef NNTOP_COPENBLAS_SHIM_H
+#define NNTOP_COPENBLAS_SHIM_H
+#include <cblas.h>
+char *openblas_get_corename(void);
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int num_threads);
+#endif

@@ -1,0 +1,1 @@
+// The Profiler target; its files are added by the issues that build it.
