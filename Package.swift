@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "NNModules",
             dependencies: [
-                "Checkpoints",
+                "Checkpoints", "COpenBLAS",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),

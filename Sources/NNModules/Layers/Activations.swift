@@ -1,0 +1,153 @@
+import Foundation
+
+/// Elementwise activations. `inplace=True` writes the result back into the input like PyTorch.
+open class Activation: Module {
+    public let inplace: Bool
+    public init(inplace: Bool = false) {
+        self.inplace = inplace
+        super.init()
+    }
+
+    /// The scalar function; subclasses override.
+    open func apply(_ x: Double) -> Double { x }
+
+    override open func forward(_ input: Tensor) throws -> Tensor {
+        let out = try input.unary(dtype: input.dtype.isFloatingPoint ? input.dtype : nil, apply)
+        if inplace && !input.isMeta {
+            try input.copy_(out)
+            return input
+        }
+        return out
+    }
+
+    override open func extraRepr() -> String { inplace ? "inplace=True" : "" }
+}
+
+/// torch.nn.ReLU.
+public final class ReLU: Activation {
+    override public func apply(_ x: Double) -> Double { x.isNaN ? x : max(x, 0) }
+}
+
+/// torch.nn.ReLU6.
+public final class ReLU6: Activation {
+    override public func apply(_ x: Double) -> Double { x.isNaN ? x : min(max(x, 0), 6) }
+}
+
+/// torch.nn.SiLU.
+public final class SiLU: Activation {
+    override public func apply(_ x: Double) -> Double { x / (1 + Foundation.exp(-x)) }
+}
+
+/// torch.nn.Hardswish.
+public final class Hardswish: Activation {
+    override public func apply(_ x: Double) -> Double { x * min(max(x + 3, 0), 6) / 6 }
+    override public func extraRepr() -> String { "" }
+}
+
+/// torch.nn.Sigmoid.
+public final class Sigmoid: Activation {
+    public init() { super.init(inplace: false) }
+    override public func apply(_ x: Double) -> Double { 1 / (1 + Foundation.exp(-x)) }
+}
+
+/// torch.nn.Tanh.
+public final class Tanh: Activation {
+    public init() { super.init(inplace: false) }
+    override public func apply(_ x: Double) -> Double { Foundation.tanh(x) }
+}
+
+/// torch.nn.LeakyReLU.
+public final class LeakyReLU: Activation {
+    public let negativeSlope: Double
+    public init(_ negativeSlope: Double = 0.01, inplace: Bool = false) {
+        self.negativeSlope = negativeSlope
+        super.init(inplace: inplace)
+    }
+    override public func apply(_ x: Double) -> Double { x >= 0 ? x : x * negativeSlope }
+    override public func extraRepr() -> String {
+        "negative_slope=\(pythonFloat(negativeSlope))" + (inplace ? ", inplace=True" : "")
+    }
+}
+
+/// torch.nn.GELU, exact (erf) or tanh-approximated.
+public final class GELU: Activation {
+    public let approximate: String
+    public init(approximate: String = "none") throws {
+        guard approximate == "none" || approximate == "tanh" else {
+            throw TorchError.runtimeError("approximate argument must be either none or tanh.")
+        }
+        self.approximate = approximate
+        super.init(inplace: false)
+    }
+    override public func apply(_ x: Double) -> Double {
+        if approximate == "tanh" {
+            return 0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
+        }
+        return 0.5 * x * (1 + Foundation.erf(x / 2.0.squareRoot()))
+    }
+    override public func extraRepr() -> String { "approximate=\(pythonStringRepr(approximate))" }
+}
+
+/// torch.nn.Softmax over `dim`.
+public final class Softmax: Module {
+    public let dim: Int?
+    public init(dim: Int? = nil) {
+        self.dim = dim
+        super.init()
+    }
+    override public func extraRepr() -> String { "dim=\(dim.map(String.init) ?? "None")" }
+    override public func forward(_ input: Tensor) throws -> Tensor {
+        try input.softmax(dim: dim ?? (input.rank <= 1 || input.rank == 3 ? 0 : 1))
+    }
+}
+
+extension Tensor {
+    /// torch.softmax along `dim`, computed stably (max subtracted).
+    public func softmax(dim: Int) throws -> Tensor {
+        if isMeta { return Tensor(storage: nil, shape: sizes, dtype: dtype, device: .meta) }
+        let d = try normalizeDim(dim)
+        let moved = try transpose(d, rank - 1).contiguous()
+        let n = moved.sizes.last ?? 1
+        var values = try moved.toDoubles()
+        var start = 0
+        while start < values.count {
+            let row = start..<(start + n)
+            let m = values[row].max() ?? 0
+            var total = 0.0
+            for i in row { values[i] = Foundation.exp(values[i] - m); total += values[i] }
+            for i in row { values[i] /= total }
+            start += n
+        }
+        return try Tensor(values, shape: moved.sizes, dtype: floatResult).transpose(d, rank - 1).contiguous()
+    }
+}
+
+/// torch.nn.Dropout: zeroes elements with probability `p` and scales the rest by 1/(1-p) in training
+/// mode (seedable through the default generator); the identity in eval mode.
+public final class Dropout: Module {
+    public let p: Double
+    public let inplace: Bool
+    public init(p: Double = 0.5, inplace: Bool = false) throws {
+        guard p >= 0, p <= 1 else {
+            throw TorchError.valueError("dropout probability has to be between 0 and 1, but got \(pythonFloat(p))")
+        }
+        self.p = p
+        self.inplace = inplace
+        super.init()
+    }
+    override public func extraRepr() -> String { "p=\(pythonFloat(p)), inplace=\(pythonBool(inplace))" }
+    override public func forward(_ input: Tensor) throws -> Tensor {
+        guard training, p > 0, !input.isMeta else { return input }
+        let keep = 1 - p
+        let values = try input.toDoubles()
+        let out: [Double] = DefaultGenerator.withGenerator { gen in
+            values.map { v in Double(gen.uniformFloat(0, 1)) < keep ? v / keep : 0 }
+        }
+        let result = Tensor(out, shape: input.sizes, dtype: input.dtype)
+        if inplace {
+            try input.copy_(result)
+            return input
+        }
+        return result
+    }
+}

@@ -1,0 +1,132 @@
+/// Normalization over trailing dimensions (LayerNorm, RMSNorm) and over channel groups (GroupNorm).
+public final class LayerNorm: Module {
+    public let normalizedShape: [Int]
+    public let eps: Double
+    public let elementwiseAffine: Bool
+
+    public init(_ normalizedShape: [Int], eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true,
+                device: Device? = nil, dtype: DType? = nil) {
+        self.normalizedShape = normalizedShape
+        self.eps = eps
+        self.elementwiseAffine = elementwiseAffine
+        super.init()
+        _parameters["weight"] = .some(elementwiseAffine ? Parameter(Tensor.ones(normalizedShape, dtype: dtype, device: device)) : nil)
+        _parameters["bias"] = .some(elementwiseAffine && bias ? Parameter(Tensor.zeros(normalizedShape, dtype: dtype, device: device)) : nil)
+    }
+
+    public convenience init(_ normalizedShape: Int, eps: Double = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true,
+                            device: Device? = nil, dtype: DType? = nil) {
+        self.init([normalizedShape], eps: eps, elementwiseAffine: elementwiseAffine, bias: bias, device: device, dtype: dtype)
+    }
+
+    override public func extraRepr() -> String {
+        "\(pythonTuple(normalizedShape)), eps=\(pythonFloat(eps)), elementwise_affine=\(pythonBool(elementwiseAffine)), bias=\(pythonBool(parameter("bias") != nil))"
+    }
+
+    override public func forward(_ input: Tensor) throws -> Tensor {
+        try normalizeTrailing(input, shape: normalizedShape, eps: eps, weight: parameter("weight"), bias: parameter("bias"), centered: true)
+    }
+}
+
+/// torch.nn.RMSNorm: `x / sqrt(mean(x²) + eps) * weight`; `eps=None` means the dtype's machine epsilon.
+public final class RMSNorm: Module {
+    public let normalizedShape: [Int]
+    public let eps: Double?
+    public let elementwiseAffine: Bool
+
+    public init(_ normalizedShape: [Int], eps: Double? = nil, elementwiseAffine: Bool = true,
+                device: Device? = nil, dtype: DType? = nil) {
+        self.normalizedShape = normalizedShape
+        self.eps = eps
+        self.elementwiseAffine = elementwiseAffine
+        super.init()
+        _parameters["weight"] = .some(elementwiseAffine ? Parameter(Tensor.ones(normalizedShape, dtype: dtype, device: device)) : nil)
+    }
+
+    public convenience init(_ normalizedShape: Int, eps: Double? = nil, elementwiseAffine: Bool = true,
+                            device: Device? = nil, dtype: DType? = nil) {
+        self.init([normalizedShape], eps: eps, elementwiseAffine: elementwiseAffine, device: device, dtype: dtype)
+    }
+
+    override public func extraRepr() -> String {
+        "\(pythonTuple(normalizedShape)), eps=\(eps.map(pythonFloat) ?? "None"), elementwise_affine=\(pythonBool(elementwiseAffine))"
+    }
+
+    override public func forward(_ input: Tensor) throws -> Tensor {
+        let machineEps = input.dtype == .float64 ? Double.ulpOfOne : Double(Float.ulpOfOne)
+        return try normalizeTrailing(input, shape: normalizedShape, eps: eps ?? machineEps, weight: parameter("weight"), bias: nil, centered: false)
+    }
+}
+
+/// Shared LayerNorm/RMSNorm kernel over the trailing `shape` dimensions.
+func normalizeTrailing(_ input: Tensor, shape: [Int], eps: Double, weight: Tensor?, bias: Tensor?, centered: Bool) throws -> Tensor {
+    guard input.sizes.suffix(shape.count) == ArraySlice(shape) else {
+        throw TorchError.runtimeError("Given normalized_shape=\(Tensor.pythonShape(shape)), expected input with shape [*, \(shape.map(String.init).joined(separator: ", "))], but got input of size\(Tensor.pythonShape(input.sizes))")
+    }
+    if input.isMeta { return Tensor(storage: nil, shape: input.sizes, dtype: input.dtype, device: .meta) }
+    let n = shape.reduce(1, *)
+    var x = try input.toDoubles()
+    let w = try weight?.toDoubles(), b = try bias?.toDoubles()
+    var start = 0
+    while start < x.count {
+        let row = start..<(start + n)
+        let mean = centered ? x[row].reduce(0, +) / Double(n) : 0
+        var sq = 0.0
+        for i in row { let d = x[i] - mean; sq += d * d }
+        let inv = 1 / (sq / Double(n) + eps).squareRoot()
+        for (j, i) in row.enumerated() {
+            x[i] = (x[i] - mean) * inv * (w?[j] ?? 1) + (b?[j] ?? 0)
+        }
+        start += n
+    }
+    return Tensor(x, shape: input.sizes, dtype: input.dtype)
+}
+
+/// torch.nn.GroupNorm.
+public final class GroupNorm: Module {
+    public let numGroups: Int, numChannels: Int
+    public let eps: Double
+    public let affine: Bool
+
+    public init(_ numGroups: Int, _ numChannels: Int, eps: Double = 1e-5, affine: Bool = true,
+                device: Device? = nil, dtype: DType? = nil) throws {
+        guard numChannels % numGroups == 0 else { throw TorchError.valueError("num_channels must be divisible by num_groups") }
+        self.numGroups = numGroups
+        self.numChannels = numChannels
+        self.eps = eps
+        self.affine = affine
+        super.init()
+        _parameters["weight"] = .some(affine ? Parameter(Tensor.ones([numChannels], dtype: dtype, device: device)) : nil)
+        _parameters["bias"] = .some(affine ? Parameter(Tensor.zeros([numChannels], dtype: dtype, device: device)) : nil)
+    }
+
+    override public func extraRepr() -> String {
+        "\(numGroups), \(numChannels), eps=\(pythonFloat(eps)), affine=\(pythonBool(affine))"
+    }
+
+    override public func forward(_ input: Tensor) throws -> Tensor {
+        guard input.rank >= 2, input.sizes[1] == numChannels else {
+            throw TorchError.runtimeError("Expected number of channels in input to be divisible by num_groups, but got input of shape \(Tensor.pythonShape(input.sizes)) and num_groups=\(numGroups)")
+        }
+        if input.isMeta { return Tensor(storage: nil, shape: input.sizes, dtype: input.dtype, device: .meta) }
+        let batch = input.sizes[0], inner = input.sizes[2...].reduce(1, *)
+        let perGroup = numChannels / numGroups * inner
+        var x = try input.contiguous().toDoubles()
+        let w = try parameter("weight")?.toDoubles(), b = try parameter("bias")?.toDoubles()
+        for n in 0..<batch {
+            for g in 0..<numGroups {
+                let start = (n * numGroups + g) * perGroup
+                let row = start..<(start + perGroup)
+                let mean = x[row].reduce(0, +) / Double(perGroup)
+                var v = 0.0
+                for i in row { let d = x[i] - mean; v += d * d }
+                let inv = 1 / (v / Double(perGroup) + eps).squareRoot()
+                for i in row {
+                    let channel = (i / inner) % numChannels
+                    x[i] = (x[i] - mean) * inv * (w?[channel] ?? 1) + (b?[channel] ?? 0)
+                }
+            }
+        }
+        return Tensor(x, shape: input.sizes, dtype: input.dtype)
+    }
+}

@@ -1,0 +1,97 @@
+import OrderedCollections
+
+/// `Module.__call__` (torch `_call_impl`): global then local forward pre-hooks, `forward`, global then
+/// local forward hooks; `always_call` hooks still run when forward throws. With no hooks at all the call
+/// goes straight to `forward`.
+extension Module {
+    /// torch: `module(*args, **kwargs)`.
+    @discardableResult
+    public func call(_ args: [Value], kwargs: Kwargs = [:]) throws -> Value {
+        if hooks.isEmptyForForward && GlobalModuleHooks.count.load(ordering: .relaxed) == 0 {
+            return try forward(args, kwargs: kwargs)
+        }
+        return try callWithHooks(args, kwargs: kwargs)
+    }
+
+    public func callAsFunction(_ args: Value..., kwargs: Kwargs = [:]) throws -> Value {
+        try call(args, kwargs: kwargs)
+    }
+
+    /// The common case: one tensor in, one tensor out.
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        let output = try call([.tensor(input)])
+        guard let tensor = output.tensor else {
+            throw TorchError.typeError("\(typeName) returned \(output.typeName), expected a Tensor")
+        }
+        return tensor
+    }
+
+    private func callWithHooks(_ inputArgs: [Value], kwargs inputKwargs: Kwargs) throws -> Value {
+        var args = inputArgs
+        var kwargs = inputKwargs
+        let global = GlobalModuleHooks.count.load(ordering: .relaxed) == 0 ? GlobalModuleHooks.Tables() : GlobalModuleHooks.snapshot()
+
+        for hook in global.pre.values {
+            if let result = try hook(self, args) { args = Module.wrapPreHookResult(result) }
+        }
+        // Iterate a copy so a hook may remove itself (lazy modules do).
+        for entry in hooks.forwardPre.values {
+            switch entry {
+            case .plain(let hook):
+                if let result = try hook(self, args) { args = Module.wrapPreHookResult(result) }
+            case .withKwargs(let hook):
+                guard let result = try hook(self, args, kwargs) else { continue }
+                guard case .tuple(let pair) = result, pair.count == 2,
+                      case .tuple(let newArgs) = pair[0], case .dict(let newKwargs) = pair[1] else {
+                    throw TorchError.runtimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got \(result).")
+                }
+                args = newArgs
+                kwargs = newKwargs
+            }
+        }
+
+        let globalPost = Array(global.post.values)
+        let localPost = Array(hooks.forward.values)
+        var calledAlways = Set<Int>()
+        var output: Value = .none
+        do {
+            output = try forward(args, kwargs: kwargs)
+            for (i, entry) in globalPost.enumerated() {
+                if entry.alwaysCall { calledAlways.insert(-1 - i) }
+                if let replaced = try entry.hook(self, args, output) { output = replaced }
+            }
+            for (i, entry) in localPost.enumerated() {
+                if entry.alwaysCall { calledAlways.insert(i) }
+                if let replaced = try Module.run(entry, self, args, kwargs, output) { output = replaced }
+            }
+            return output
+        } catch {
+            // PyTorch runs the always_call hooks that have not run yet and ignores (warns about) their errors.
+            for (i, entry) in globalPost.enumerated() where entry.alwaysCall && !calledAlways.contains(-1 - i) {
+                do { _ = try entry.hook(self, args, output) } catch let hookError {
+                    Warnings.warn("global module forward hook with ``always_call=True`` raised an exception that was silenced as another error was raised in forward: \(hookError)")
+                }
+            }
+            for (i, entry) in localPost.enumerated() where entry.alwaysCall && !calledAlways.contains(i) {
+                do { _ = try Module.run(entry, self, args, kwargs, output) } catch let hookError {
+                    Warnings.warn("forward hook with ``always_call=True`` raised an exception that was silenced as another error was raised in forward: \(hookError)")
+                }
+            }
+            throw error
+        }
+    }
+
+    private static func run(_ entry: ForwardHookEntry, _ module: Module, _ args: [Value], _ kwargs: Kwargs,
+                            _ output: Value) throws -> Value? {
+        switch entry.kind {
+        case .plain(let hook): return try hook(module, args, output)
+        case .withKwargs(let hook): return try hook(module, args, kwargs, output)
+        }
+    }
+
+    /// A pre-hook's single (non-tuple) result becomes a 1-tuple of arguments.
+    static func wrapPreHookResult(_ result: Value) -> [Value] {
+        if case .tuple(let items) = result { return items }
+        return [result]
+    }
+}

@@ -1,0 +1,131 @@
+/// Tensor creation (torch.empty/zeros/ones/full/arange/rand/randn) and the in-place fills layers use for
+/// initialization. On the `meta` device only shape and dtype are recorded.
+extension Tensor {
+    public static func empty(_ shape: [Int], dtype: DType? = nil, device: Device? = nil) -> Tensor {
+        let dtype = dtype ?? TensorDefaults.dtype
+        let device = device ?? TensorDefaults.device
+        let storage = device == .meta ? nil : Storage(byteCount: shape.reduce(1, *) * dtype.itemSize)
+        return Tensor(storage: storage, shape: shape, dtype: dtype, device: device)
+    }
+
+    public static func zeros(_ shape: [Int], dtype: DType? = nil, device: Device? = nil) -> Tensor {
+        let dtype = dtype ?? TensorDefaults.dtype
+        let device = device ?? TensorDefaults.device
+        let storage = device == .meta ? nil : Storage(zeroedByteCount: shape.reduce(1, *) * dtype.itemSize)
+        return Tensor(storage: storage, shape: shape, dtype: dtype, device: device)
+    }
+
+    public static func ones(_ shape: [Int], dtype: DType? = nil, device: Device? = nil) -> Tensor {
+        full(shape, 1, dtype: dtype, device: device)
+    }
+
+    public static func full(_ shape: [Int], _ value: Double, dtype: DType? = nil, device: Device? = nil) -> Tensor {
+        let t = empty(shape, dtype: dtype, device: device)
+        t.fillUnchecked(value)
+        return t
+    }
+
+    /// torch.arange(start, end) — int64 like PyTorch for integer bounds.
+    public static func arange(_ start: Int, _ end: Int, dtype: DType = .int64, device: Device? = nil) -> Tensor {
+        let n = max(end - start, 0)
+        let t = empty([n], dtype: dtype, device: device)
+        if t.storage != nil { t.assign((0..<n).map { Double(start + $0) }) }
+        return t
+    }
+
+    /// torch.rand: uniform [0, 1) from the default generator.
+    public static func rand(_ shape: [Int], dtype: DType? = nil, device: Device? = nil) -> Tensor {
+        let t = empty(shape, dtype: dtype, device: device)
+        t.uniformUnchecked(0, 1)
+        return t
+    }
+
+    /// torch.randn: standard normal from the default generator.
+    public static func randn(_ shape: [Int], dtype: DType? = nil, device: Device? = nil) -> Tensor {
+        let t = empty(shape, dtype: dtype, device: device)
+        t.normalUnchecked(mean: 0, std: 1)
+        return t
+    }
+
+    /// torch.empty_like(t, device=...) — what `Module.to_empty` uses.
+    public func emptyLike(device: Device? = nil) -> Tensor {
+        Tensor.empty(sizes, dtype: dtype, device: device ?? self.device)
+    }
+
+    // MARK: - In-place fills (torch: fill_, zero_, uniform_, normal_)
+
+    @discardableResult
+    public func fill_(_ value: Double) throws -> Self {
+        try checkInitialized("fill_")
+        fillUnchecked(value)
+        return self
+    }
+
+    @discardableResult
+    public func zero_() throws -> Self { try fill_(0) }
+
+    @discardableResult
+    public func uniform_(_ from: Double = 0, _ to: Double = 1) throws -> Self {
+        try checkInitialized("uniform_")
+        uniformUnchecked(from, to)
+        return self
+    }
+
+    @discardableResult
+    public func normal_(mean: Double = 0, std: Double = 1) throws -> Self {
+        try checkInitialized("normal_")
+        normalUnchecked(mean: mean, std: std)
+        return self
+    }
+
+    func fillUnchecked(_ value: Double) {
+        guard storage != nil else { return }
+        assign([Double](repeating: value, count: count))
+    }
+
+    func uniformUnchecked(_ from: Double, _ to: Double) {
+        guard storage != nil else { return }
+        let n = count
+        let values: [Double] = DefaultGenerator.withGenerator { gen in
+            if dtype == .float64 {
+                return (0..<n).map { _ in gen.uniformDouble(from, to) }
+            }
+            return (0..<n).map { _ in Double(gen.uniformFloat(Float(from), Float(to))) }
+        }
+        assign(values)
+    }
+
+    /// PyTorch's CPU normal_: for 16 or more elements, uniform fill then Box–Muller in blocks of 16
+    /// (recomputing the last block when the count is not a multiple of 16); fewer use the scalar path.
+    func normalUnchecked(mean: Double, std: Double) {
+        guard storage != nil else { return }
+        let n = count
+        let values: [Double] = DefaultGenerator.withGenerator { gen in
+            if n < 16 {
+                return (0..<n).map { _ in gen.normalDouble(mean: mean, std: std) }
+            }
+            var data = (0..<n).map { _ in Double(gen.uniformFloat(0, 1)) }
+            func fill16(_ start: Int) {
+                for j in 0..<8 {
+                    let u1 = 1 - data[start + j]
+                    let u2 = data[start + j + 8]
+                    let radius = (-2 * Foundation.log(u1)).squareRoot()
+                    let theta = 2.0 * Double.pi * u2
+                    data[start + j] = radius * Foundation.cos(theta) * std + mean
+                    data[start + j + 8] = radius * Foundation.sin(theta) * std + mean
+                }
+            }
+            var i = 0
+            while i + 16 <= n { fill16(i); i += 16 }
+            if n % 16 != 0 {
+                let start = n - 16
+                for j in 0..<16 { data[start + j] = Double(gen.uniformFloat(0, 1)) }
+                fill16(start)
+            }
+            return data
+        }
+        assign(values)
+    }
+}
+
+import Foundation
