@@ -63,5 +63,7 @@ let package = Package(
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"]),
+        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "GoldenSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["GoldenSupport"]),
     ]
 )

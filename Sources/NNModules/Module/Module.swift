@@ -4,7 +4,7 @@ import OrderedCollections
 /// `_parameters`, `_buffers` and `_modules` (a `nil` slot is kept), so registration order is the order of
 /// `named_modules`, `state_dict` and `repr`. Identity matters: a module may appear twice in a tree, hooks
 /// belong to the object, and `load_state_dict` works in place.
-open class Module: @unchecked Sendable, CustomStringConvertible {
+open class Module: CustomStringConvertible {
     /// torch: `training`.
     public var training = true
     public internal(set) var _parameters: OrderedDictionary<String, Parameter?> = [:]

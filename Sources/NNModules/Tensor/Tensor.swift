@@ -1,7 +1,7 @@
 /// torch.Tensor: a strided view (shape, strides, offset) over a shared `Storage`, or over nothing on the
 /// `meta` device. A reference type because PyTorch code relies on identity: `param is module.weight`,
 /// tied weights, `param.data = ...` keeping the Parameter object.
-public class Tensor: @unchecked Sendable, CustomStringConvertible {
+public class Tensor: CustomStringConvertible {
     /// `nil` exactly when `device == .meta` (or the tensor is an unmaterialized lazy placeholder).
     public internal(set) var storage: Storage?
     /// In elements of `dtype`.

@@ -1,0 +1,34 @@
+import ArgumentParser
+import NNModules
+import Profiler
+
+/// `nntop summary MODEL [--depth N] [--json]`.
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Print a torchinfo-like table of the module tree (or JSON lines with --json).")
+
+    @Argument(help: "A zoo model name (see `nntop list`).")
+    var model: String
+
+    @Option(help: "Show modules down to this depth (the root is depth 0).")
+    var depth: Int?
+
+    @Flag(help: "One JSON object per named_modules() row, with the fields of the goldens' modules.jsonl.")
+    var json = false
+
+    func run() throws {
+        if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more") }
+        let loaded = try CLIError.wrap { try ModelSource.load(model) }
+        loaded.module.eval()
+        let shapes = ShapeRecorder.record(loaded.module, inputs: loaded.sampleInput)
+        let report = SummaryReport(model: loaded.module, records: loaded.module.moduleRecords(),
+                                   outputShapes: shapes.outputShapes, forwardError: shapes.error,
+                                   failedModule: shapes.failedModule)
+        if json {
+            report.jsonLines().forEach { print($0) }
+        } else {
+            print(report.table(maxDepth: depth))
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("nntop: under construction")
