@@ -65,5 +65,6 @@ let package = Package(
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"]),
         .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GoldenSupport"]),
+        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules"]),
     ]
 )

@@ -1,0 +1,117 @@
+import NNModules
+
+/// Times every submodule of a model through its public forward hooks: a pre-hook pushes a frame, the
+/// forward hook pops it, giving inclusive time per call and self time (inclusive minus children). Output
+/// statistics are computed after the clock is read and their cost is removed from every enclosing frame,
+/// so they do not inflate latency. `detach()` removes every hook and leaves the model exactly as it was.
+public final class ModuleProfiler {
+    public struct Options: Sendable {
+        /// Compute activation statistics every `statisticsEvery`-th call of a module (0 = never).
+        public var statisticsEvery: Int = 1
+        /// Tensors larger than this are sampled with a stride for statistics.
+        public var statisticsSampleLimit: Int = 1 << 20
+        /// Calls kept for the recent-window percentiles and the history.
+        public var windowSize: Int = 64
+        public init() {}
+    }
+
+    private struct Frame {
+        let row: Int
+        let start: UInt64
+        let overheadAtStart: UInt64
+        var children: UInt64 = 0
+    }
+
+    private let clock: any ProfilerClock
+    private let options: Options
+    private let names: [String]
+    private let classNames: [String]
+    private var timings: [ModuleTimings]
+    private var outputs: [[ActivationStatistics]]
+    private var stack: [Frame] = []
+    private var statisticsOverhead: UInt64 = 0
+    private var handles: [RemovableHandle] = []
+    private var forwardPasses = 0
+    private var lastForward: UInt64 = 0
+    private var nonFiniteThisPass: String?
+    private var firstNonFinite: String?
+
+    /// Attaches to every entry of `model.namedModules()` (a shared module once, under its first name).
+    public init(attachingTo model: Module, clock: any ProfilerClock = MonotonicClock(), options: Options = Options()) {
+        self.clock = clock
+        self.options = options
+        let modules = model.namedModules()
+        names = modules.map(\.name)
+        classNames = modules.map(\.module.typeName)
+        timings = modules.map { _ in ModuleTimings(windowSize: options.windowSize) }
+        outputs = modules.map { _ in [] }
+        for (row, entry) in modules.enumerated() {
+            handles.append(entry.module.registerForwardPreHook { [unowned self] _, _ in
+                self.push(row)
+                return nil
+            })
+            handles.append(entry.module.registerForwardHook(alwaysCall: true) { [unowned self] _, _, output in
+                self.pop(row, output)
+                return nil
+            })
+        }
+    }
+
+    deinit { detach() }
+
+    /// Removes every hook; idempotent.
+    public func detach() {
+        handles.forEach { $0.remove() }
+        handles.removeAll()
+    }
+
+    private func push(_ row: Int) {
+        if stack.isEmpty { nonFiniteThisPass = nil }
+        stack.append(Frame(row: row, start: clock.nanoseconds(), overheadAtStart: statisticsOverhead))
+    }
+
+    private func pop(_ row: Int, _ output: Value) {
+        let end = clock.nanoseconds()
+        guard let frame = stack.popLast(), frame.row == row else {
+            stack.removeAll()
+            return
+        }
+        let elapsed = end &- frame.start
+        let overhead = statisticsOverhead &- frame.overheadAtStart
+        let inclusive = elapsed > overhead ? elapsed - overhead : 0
+        let selfTime = inclusive > frame.children ? inclusive - frame.children : 0
+        timings[row].record(selfTime: selfTime, inclusive: inclusive)
+        if !stack.isEmpty { stack[stack.count - 1].children &+= inclusive }
+
+        let every = options.statisticsEvery
+        if every > 0 && (timings[row].calls - 1) % every == 0 {
+            let statsStart = clock.nanoseconds()
+            outputs[row] = output.flattenedTensors().map {
+                ActivationStatistics.of($0.tensor, path: $0.path, sampleLimit: options.statisticsSampleLimit)
+            }
+            if nonFiniteThisPass == nil, outputs[row].contains(where: { $0.nanCount > 0 || $0.infCount > 0 }) {
+                nonFiniteThisPass = names[row]
+            }
+            statisticsOverhead &+= clock.nanoseconds() &- statsStart
+        }
+        if stack.isEmpty {
+            forwardPasses += 1
+            lastForward = inclusive
+            if let nonFiniteThisPass { firstNonFinite = nonFiniteThisPass }
+        }
+    }
+
+    /// The current measurements.
+    public func report() -> ProfileReport {
+        let rows = names.indices.map { i in
+            ProfileReport.Row(
+                name: names[i], className: classNames[i], calls: timings[i].calls,
+                selfTime: .from(timings[i].selfSinceStart), inclusiveTime: .from(timings[i].inclusiveSinceStart),
+                recentSelfTime: .from(window: timings[i].selfWindow),
+                recentInclusiveTime: .from(window: timings[i].inclusiveWindow),
+                history: timings[i].inclusiveWindow.map { Double($0) / 1e6 }, outputs: outputs[i])
+        }
+        return ProfileReport(rows: rows, forwardPasses: forwardPasses, lastForwardMs: Double(lastForward) / 1e6,
+                             firstNonFinite: firstNonFinite)
+    }
+}

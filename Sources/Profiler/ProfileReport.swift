@@ -1,0 +1,26 @@
+/// An immutable picture of everything measured so far, in `named_modules()` order; safe to hand to another
+/// thread (the UI reads it at its own frame rate).
+public struct ProfileReport: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public var name: String
+        public var className: String
+        public var calls: Int
+        /// Since the profiler attached.
+        public var selfTime: LatencyPercentiles
+        public var inclusiveTime: LatencyPercentiles
+        /// Over the sliding window of recent calls.
+        public var recentSelfTime: LatencyPercentiles
+        public var recentInclusiveTime: LatencyPercentiles
+        /// The most recent inclusive times in ms (oldest first), for sparklines.
+        public var history: [Double]
+        /// Outputs of the last call whose statistics were computed.
+        public var outputs: [ActivationStatistics]
+    }
+
+    public var rows: [Row]
+    public var forwardPasses: Int
+    /// Inclusive time of the root in the last forward, in ms.
+    public var lastForwardMs: Double
+    /// The first module, in execution order of the last forward with non-finite values, that output NaN/Inf.
+    public var firstNonFinite: String?
+}

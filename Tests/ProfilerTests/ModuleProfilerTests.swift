@@ -1,0 +1,91 @@
+import Foundation
+import NNModules
+import Profiler
+import Synchronization
+import Testing
+
+/// A clock that only moves when a test module "works", so latencies are exact.
+final class ManualClock: ProfilerClock {
+    let now = Mutex<UInt64>(0)
+    func nanoseconds() -> UInt64 { now.withLock { $0 } }
+    func advance(_ ns: UInt64) { now.withLock { $0 += ns } }
+}
+
+/// Takes `cost` nanoseconds of the manual clock and returns its input plus one.
+final class Worker: Module {
+    let clock: ManualClock
+    let cost: UInt64
+    init(_ clock: ManualClock, _ cost: UInt64) {
+        self.clock = clock
+        self.cost = cost
+        super.init()
+    }
+    override func forward(_ input: Tensor) throws -> Tensor {
+        clock.advance(cost)
+        return try input + 1.0
+    }
+}
+
+@Suite struct ModuleProfilerTests {
+    @Test func selfAndInclusiveTimesNestLikeTheModuleTree() throws {
+        let clock = ManualClock()
+        let model = Sequential(Worker(clock, 2_000_000), Sequential(Worker(clock, 3_000_000), Worker(clock, 5_000_000)))
+        let profiler = ModuleProfiler(attachingTo: model, clock: clock)
+        _ = try model(Tensor.zeros([2]))
+        let rows = Dictionary(uniqueKeysWithValues: profiler.report().rows.map { ($0.name, $0) })
+        #expect(try #require(rows[""]).inclusiveTime.p50 == 10)
+        #expect(try #require(rows[""]).selfTime.p50 == 0)
+        #expect(try #require(rows["1"]).inclusiveTime.p50 == 8)
+        #expect(try #require(rows["1.1"]).selfTime.p50 == 5)
+        #expect(profiler.report().forwardPasses == 1)
+        #expect(profiler.report().lastForwardMs == 10)
+    }
+
+    @Test func sharedModuleIsHookedOnceAndCountedPerCall() throws {
+        let clock = ManualClock()
+        let shared = Worker(clock, 1_000_000)
+        let model = Sequential(shared, Worker(clock, 1_000_000), shared)
+        let profiler = ModuleProfiler(attachingTo: model, clock: clock)
+        _ = try model(Tensor.zeros([1]))
+        let report = profiler.report()
+        #expect(report.rows.map(\.name) == ["", "0", "1"])
+        #expect(report.rows[1].calls == 2)
+        #expect(shared.forwardHookCount == 1)
+    }
+
+    @Test func detachLeavesTheModelAsItWas() throws {
+        let model = try Sequential(Linear(2, 3), ReLU(), Dropout(p: 0.1))
+        let before = try model.stateDict().keys
+        let profiler = ModuleProfiler(attachingTo: model)
+        _ = try model(Tensor.ones([1, 2]))
+        profiler.detach()
+        for m in model.modules() {
+            #expect(m.forwardHookCount == 0 && m.forwardPreHookCount == 0)
+        }
+        #expect(try model.stateDict().keys == before)
+        #expect(model.training)
+    }
+
+    @Test func outputStatisticsFollowTorchDefinitions() throws {
+        let t = Tensor([1, 2, 3, 0, .nan, .infinity], shape: [2, 3])
+        let finite = ActivationStatistics.of(Tensor([1, 2, 3, 0], shape: [4]), path: "")
+        #expect(finite.mean == 1.5)
+        #expect(abs(finite.std - (5.0 / 3.0).squareRoot()) < 1e-12)
+        #expect(finite.min == 0 && finite.max == 3)
+        #expect(finite.zeroFraction == 0.25)
+        let bad = ActivationStatistics.of(t, path: "0")
+        #expect(bad.nanCount == 1 && bad.infCount == 1)
+        #expect(bad.mean.isNaN)
+        #expect(bad.shape == [2, 3] && bad.dtype == "float32" && bad.bytes == 24)
+    }
+
+    @Test func firstNonFiniteModuleIsReportedInExecutionOrder() throws {
+        final class Poison: Module {
+            override func forward(_ input: Tensor) throws -> Tensor { try input / 0.0 }
+        }
+        let model = Sequential(ReLU(), Poison(), Tanh())
+        let profiler = ModuleProfiler(attachingTo: model)
+        _ = try model(Tensor.ones([3]))
+        #expect(profiler.report().firstNonFinite == "1")
+    }
+}
