@@ -12,6 +12,8 @@ public final class ModuleProfiler {
         public var statisticsSampleLimit: Int = 1 << 20
         /// Calls kept for the recent-window percentiles and the history.
         public var windowSize: Int = 64
+        /// Keep begin/duration events of every module call for a Chrome trace, up to this many.
+        public var traceEventLimit: Int = 0
         public init() {}
     }
 
@@ -28,6 +30,11 @@ public final class ModuleProfiler {
     private let classNames: [String]
     private var timings: [ModuleTimings]
     private var outputs: [[ActivationStatistics]]
+    private var macs: [Int]
+    private var traceEvents: [TraceEvent] = []
+    private var traceOrigin: UInt64?
+    private var failureThisPass: String?
+    private var lastFailure: String?
     private var stack: [Frame] = []
     private var statisticsOverhead: UInt64 = 0
     private var handles: [RemovableHandle] = []
@@ -45,13 +52,14 @@ public final class ModuleProfiler {
         classNames = modules.map(\.module.typeName)
         timings = modules.map { _ in ModuleTimings(windowSize: options.windowSize) }
         outputs = modules.map { _ in [] }
+        macs = modules.map { _ in 0 }
         for (row, entry) in modules.enumerated() {
             handles.append(entry.module.registerForwardPreHook { [unowned self] _, _ in
                 self.push(row)
                 return nil
             })
-            handles.append(entry.module.registerForwardHook(alwaysCall: true) { [unowned self] _, _, output in
-                self.pop(row, output)
+            handles.append(entry.module.registerForwardHook(alwaysCall: true) { [unowned self] module, args, output in
+                self.pop(row, module, args, output)
                 return nil
             })
         }
@@ -66,12 +74,17 @@ public final class ModuleProfiler {
     }
 
     private func push(_ row: Int) {
-        if stack.isEmpty { nonFiniteThisPass = nil }
+        if stack.isEmpty {
+            nonFiniteThisPass = nil
+            failureThisPass = nil
+        }
         stack.append(Frame(row: row, start: clock.nanoseconds(), overheadAtStart: statisticsOverhead))
     }
 
-    private func pop(_ row: Int, _ output: Value) {
+    private func pop(_ row: Int, _ module: Module, _ args: [Value], _ output: Value) {
         let end = clock.nanoseconds()
+        // always_call hooks see `None` when forward raised: the innermost such frame is where it failed.
+        if case .none = output, failureThisPass == nil { failureThisPass = names[row] }
         guard let frame = stack.popLast(), frame.row == row else {
             stack.removeAll()
             return
@@ -82,6 +95,13 @@ public final class ModuleProfiler {
         let selfTime = inclusive > frame.children ? inclusive - frame.children : 0
         timings[row].record(selfTime: selfTime, inclusive: inclusive)
         if !stack.isEmpty { stack[stack.count - 1].children &+= inclusive }
+        if traceEvents.count < options.traceEventLimit {
+            let origin = traceOrigin ?? frame.start
+            traceOrigin = origin
+            traceEvents.append(TraceEvent(name: names[row], className: classNames[row], depth: stack.count,
+                                          startNs: frame.start &- origin, durationNs: inclusive))
+        }
+        if case .none = output {} else { macs[row] = MACCounter.macs(module, inputs: args, output: output) }
 
         let every = options.statisticsEvery
         if every > 0 && (timings[row].calls - 1) % every == 0 {
@@ -98,7 +118,21 @@ public final class ModuleProfiler {
             forwardPasses += 1
             lastForward = inclusive
             if let nonFiniteThisPass { firstNonFinite = nonFiniteThisPass }
+            lastFailure = failureThisPass
         }
+    }
+
+    /// Forgets everything measured so far (after warm-up runs, or when the user asks).
+    public func reset() {
+        timings = names.map { _ in ModuleTimings(windowSize: options.windowSize) }
+        outputs = names.map { _ in [] }
+        macs = names.map { _ in 0 }
+        traceEvents.removeAll()
+        traceOrigin = nil
+        forwardPasses = 0
+        lastForward = 0
+        firstNonFinite = nil
+        lastFailure = nil
     }
 
     /// The current measurements.
@@ -109,9 +143,9 @@ public final class ModuleProfiler {
                 selfTime: .from(timings[i].selfSinceStart), inclusiveTime: .from(timings[i].inclusiveSinceStart),
                 recentSelfTime: .from(window: timings[i].selfWindow),
                 recentInclusiveTime: .from(window: timings[i].inclusiveWindow),
-                history: timings[i].inclusiveWindow.map { Double($0) / 1e6 }, outputs: outputs[i])
+                history: timings[i].inclusiveWindow.map { Double($0) / 1e6 }, outputs: outputs[i], macs: macs[i])
         }
         return ProfileReport(rows: rows, forwardPasses: forwardPasses, lastForwardMs: Double(lastForward) / 1e6,
-                             firstNonFinite: firstNonFinite)
+                             firstNonFinite: firstNonFinite, failedModule: lastFailure, trace: traceEvents)
     }
 }

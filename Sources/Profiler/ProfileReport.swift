@@ -15,6 +15,9 @@ public struct ProfileReport: Sendable, Equatable {
         public var history: [Double]
         /// Outputs of the last call whose statistics were computed.
         public var outputs: [ActivationStatistics]
+        /// Multiply-accumulates of the last call (torchinfo's convention, see `MACCounter`).
+        public var macs: Int
+        public var flops: Int { 2 * macs }
     }
 
     public var rows: [Row]
@@ -23,4 +26,17 @@ public struct ProfileReport: Sendable, Equatable {
     public var lastForwardMs: Double
     /// The first module, in execution order of the last forward with non-finite values, that output NaN/Inf.
     public var firstNonFinite: String?
+    /// The innermost module that was running when the last forward raised.
+    public var failedModule: String?
+    /// Module calls in order, when tracing was asked for.
+    public var trace: [TraceEvent]
+}
+
+/// One module call on the timeline (Chrome/Perfetto "complete" event).
+public struct TraceEvent: Sendable, Equatable {
+    public var name: String
+    public var className: String
+    public var depth: Int
+    public var startNs: UInt64
+    public var durationNs: UInt64
 }

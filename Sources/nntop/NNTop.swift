@@ -6,6 +6,6 @@ struct NNTop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nntop",
         abstract: "top for neural networks: browse a model's module tree and profile it layer by layer.",
-        subcommands: [ListCommand.self, ReprCommand.self, SummaryCommand.self]
+        subcommands: [ListCommand.self, ReprCommand.self, SummaryCommand.self, ProfileCommand.self]
     )
 }

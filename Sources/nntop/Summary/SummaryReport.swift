@@ -1,3 +1,4 @@
+import Profiler
 import Foundation
 import NNModules
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value that keeps object keys in the order given, so exported rows read like the goldens and
 /// like PyTorch's own field order.
-indirect enum JSONText {
+public indirect enum JSONText {
     case null
     case bool(Bool)
     case int(Int)
@@ -11,7 +11,7 @@ indirect enum JSONText {
     case array([JSONText])
     case object([(String, JSONText)])
 
-    var rendered: String {
+    public var rendered: String {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -27,7 +27,7 @@ indirect enum JSONText {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

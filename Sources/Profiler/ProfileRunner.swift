@@ -1,0 +1,160 @@
+import Foundation
+import NNModules
+import Synchronization
+
+/// Runs a model's sample inputs on a background thread (in a loop, or N times) with a `ModuleProfiler`
+/// attached, and publishes an immutable snapshot after every forward. The model is touched only on the
+/// runner thread: changes requested from elsewhere (train/eval, requires_grad) are queued as commands and
+/// applied between two forward passes, so they take effect on the next forward without data races.
+public final class ProfileRunner: @unchecked Sendable {
+    public enum State: Sendable, Equatable {
+        case idle, running, paused, finished
+        case failed(String)
+    }
+
+    public struct Snapshot: Sendable, Equatable {
+        public var report: ProfileReport
+        public var state: State
+        public var runs: Int
+        public var runsPerSecond: Double
+        public var training: Bool
+    }
+
+    public typealias Command = @Sendable (Module) throws -> Void
+
+    private let model: Module
+    private let inputs: [Value]
+    private let kwargs: Kwargs
+    private let options: ModuleProfiler.Options
+    private let clock: any ProfilerClock
+    private let condition = NSCondition()
+    private var pending: [Command] = []
+    private var paused = false
+    private var stopRequested = false
+    private var thread: Thread?
+    private let finished = NSCondition()
+    private var isDone = false
+    private let published = Mutex<Snapshot?>(nil)
+
+    public init(model: Module, inputs: [Value], kwargs: Kwargs = [:], options: ModuleProfiler.Options = .init(),
+                clock: any ProfilerClock = MonotonicClock()) {
+        self.model = model
+        self.inputs = inputs
+        self.kwargs = kwargs
+        self.options = options
+        self.clock = clock
+    }
+
+    /// The latest snapshot (nil before the first forward finished).
+    public var snapshot: Snapshot? { published.withLock { $0 } }
+
+    /// Starts the loop: `runs == nil` runs until `stop()`.
+    public func start(runs: Int? = nil, warmup: Int = 0) {
+        let thread = Thread { [self] in
+            loop(runs: runs, warmup: warmup)
+            finished.lock()
+            isDone = true
+            finished.broadcast()
+            finished.unlock()
+        }
+        thread.name = "nntop-runner"
+        thread.stackSize = 16 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues a change to the model, applied on the runner thread before the next forward.
+    public func perform(_ command: @escaping Command) {
+        condition.lock()
+        pending.append(command)
+        condition.signal()
+        condition.unlock()
+    }
+
+    public func setPaused(_ value: Bool) {
+        condition.lock()
+        paused = value
+        condition.signal()
+        condition.unlock()
+        published.withLock { snapshot in
+            if var s = snapshot, s.state == .running || s.state == .paused {
+                s.state = value ? .paused : .running
+                snapshot = s
+            }
+        }
+    }
+
+    public var isPaused: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return paused
+    }
+
+    /// Stops after the current forward and waits for the thread to end; the profiler's hooks are removed,
+    /// leaving the model as it was.
+    public func stop() {
+        condition.lock()
+        stopRequested = true
+        condition.signal()
+        condition.unlock()
+        waitUntilFinished()
+    }
+
+    /// Blocks until the loop ended (after N runs, a failure, or `stop()`).
+    public func waitUntilFinished() {
+        guard thread != nil else { return }
+        finished.lock()
+        while !isDone { finished.wait() }
+        finished.unlock()
+    }
+
+    private func takeCommands() -> (commands: [Command], stop: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        while paused && !stopRequested && pending.isEmpty { condition.wait() }
+        let commands = pending
+        pending.removeAll()
+        return (commands, stopRequested)
+    }
+
+    private func loop(runs: Int?, warmup: Int) {
+        let profiler = ModuleProfiler(attachingTo: model, clock: clock, options: options)
+        defer { profiler.detach() }
+        do {
+            for _ in 0..<warmup { _ = try model.call(inputs, kwargs: kwargs) }
+            profiler.reset()
+        } catch {
+            publish(profiler.report(), state: .failed("\(error)"), runs: 0, rate: 0)
+            return
+        }
+        var completed = 0
+        var recent: [UInt64] = []
+        while runs.map({ completed < $0 }) ?? true {
+            let (commands, stop) = takeCommands()
+            for command in commands {
+                do { try command(model) } catch { publish(profiler.report(), state: .failed("\(error)"), runs: completed, rate: 0) }
+            }
+            if stop { break }
+            if isPaused { continue }
+            do {
+                _ = try model.call(inputs, kwargs: kwargs)
+            } catch {
+                publish(profiler.report(), state: .failed("\(error)"), runs: completed, rate: 0)
+                return
+            }
+            completed += 1
+            let now = clock.nanoseconds()
+            recent.append(now)
+            recent.removeAll { now &- $0 > 1_000_000_000 }
+            let span = Double((recent.last ?? now) &- (recent.first ?? now)) / 1e9
+            let rate = recent.count > 1 && span > 0 ? Double(recent.count - 1) / span : 0
+            publish(profiler.report(), state: isPaused ? .paused : .running, runs: completed, rate: rate)
+        }
+        published.withLock { if var s = $0 { s.state = .finished; $0 = s } }
+    }
+
+    private func publish(_ report: ProfileReport, state: State, runs: Int, rate: Double) {
+        let snapshot = Snapshot(report: report, state: state, runs: runs, runsPerSecond: rate, training: model.training)
+        published.withLock { $0 = snapshot }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import NNModules
+import Profiler
+
+/// `nntop profile MODEL`: runs the sample input N times with hooks on every submodule and prints the
+/// hottest modules; optionally exports JSON (a session file), CSV and a Chrome trace.
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "profile", abstract: "Profile a model's forward pass layer by layer.")
+
+    @Argument(help: "A zoo model name (see `nntop list`).")
+    var model: String
+    @Option(help: "Measured forward passes.") var runs = 10
+    @Option(help: "Unmeasured forward passes first.") var warmup = 1
+    @Option(help: "Rows in the table of hottest modules.") var top = 15
+    @Option(help: "Write the profile as JSON (also an nntop session file).") var json: String?
+    @Option(help: "Write one CSV line per module.") var csv: String?
+    @Option(help: "Write a Chrome/Perfetto trace.") var trace: String?
+
+    func run() throws {
+        guard runs > 0, warmup >= 0, top > 0 else { throw ValidationError("--runs and --top must be positive, --warmup 0 or more") }
+        let loaded = try CLIError.wrap { try ModelSource.load(model) }
+        loaded.module.eval()
+        var options = ModuleProfiler.Options()
+        options.traceEventLimit = trace == nil ? 0 : 200_000
+        let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput, options: options)
+        runner.start(runs: runs, warmup: warmup)
+        runner.waitUntilFinished()
+        guard let snapshot = runner.snapshot else {
+            throw CLIError.failure("the profiler produced no measurement")
+        }
+        if case .failed(let message) = snapshot.state {
+            let place = snapshot.report.failedModule.map { " in module '\($0.isEmpty ? "(root)" : $0)'" } ?? ""
+            throw CLIError.failure("the sample forward pass failed\(place): \(message)")
+        }
+        let report = snapshot.report
+        try CLIError.wrap {
+            if let json { try ProfileExport.json(model: loaded.name, report: report).write(toFile: json, atomically: true, encoding: .utf8) }
+            if let csv { try ProfileExport.csv(report: report).write(toFile: csv, atomically: true, encoding: .utf8) }
+            if let trace { try ProfileExport.chromeTrace(model: loaded.name, report: report).write(toFile: trace, atomically: true, encoding: .utf8) }
+        }
+        print(ProfileTable.render(model: loaded.name, report: report, top: top))
+    }
+}
