@@ -62,6 +62,6 @@ let package = Package(
         .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
-        .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"]),
+        .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
     ]
 )

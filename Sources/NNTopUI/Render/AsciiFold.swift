@@ -13,10 +13,18 @@ enum AsciiFold {
 
     static func replacement(_ c: Character) -> Character {
         switch c {
-        case "…": return "~"
+        case "…", "≈": return "~"
         case "µ": return "u"
-        case "—", "─": return "-"
-        case "×": return "x"
+        case "—", "–", "─": return "-"
+        case "×", "✗": return "x"
+        case "·": return "|"
+        case "⚠": return "!"
+        case "●": return "*"
+        case "↑": return "^"
+        case "↓": return "v"
+        case "→", "▸": return ">"
+        case "←": return "<"
+        case "“", "”": return "\""
         default: return "?"
         }
     }

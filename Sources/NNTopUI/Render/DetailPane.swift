@@ -21,7 +21,7 @@ enum DetailPane {
         let row = state.model.rows[rowIndex]
         var lines: [[Segment]] = []
         if let error = row.error {
-            lines.append([Segment("\(glyphs.cross) forward failed here: \(error)", .error)])
+            lines.append([Segment("✗ forward failed here: \(error)", .error)])
         }
         lines += profileLines(state, width: width, glyphs: glyphs)
         var shape: [Segment] = []
@@ -30,7 +30,7 @@ enum DetailPane {
             shape += [Segment("  FLOPs ", .dim), Segment(Format.count(flops))]
         }
         if !shape.isEmpty { lines.append(shape) }
-        lines += parameterLines(state, glyphs: glyphs)
+        lines += parameterLines(state)
         return lines
     }
 
@@ -76,7 +76,7 @@ enum DetailPane {
         return lines
     }
 
-    private static func parameterLines(_ state: AppState, glyphs: Glyphs) -> [[Segment]] {
+    private static func parameterLines(_ state: AppState) -> [[Segment]] {
         let row = state.model.rows[state.selection]
         let params = row.paramIDs.compactMap { state.index.parameterPosition[$0].map { state.model.parameters[$0] } }
         guard !params.isEmpty else { return [] }

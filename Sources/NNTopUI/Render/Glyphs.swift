@@ -1,5 +1,5 @@
-/// The non-ASCII characters the UI draws, with ASCII stand-ins for `--ascii` (serial consoles, fonts
-/// without box drawing).
+/// Tree guides, boxes, bars and sparklines, with ASCII stand-ins for `--ascii` (serial consoles, fonts
+/// without box drawing). Single symbols in text (`·`, `✗`, `…`) are folded by `AsciiFold` instead.
 struct Glyphs: Sendable {
     let expanded: String
     let collapsed: String
@@ -18,26 +18,19 @@ struct Glyphs: Sendable {
     let barSteps: [Character]
     /// Sparkline levels from lowest to highest.
     let sparkSteps: [Character]
-    let cross: String
-    let check: String
-    let warning: String
-    let bullet: String
-    let separator: String
 
     static let unicode = Glyphs(
         expanded: "▾", collapsed: "▸", branch: "├─", lastBranch: "└─", pipe: "│ ", leaf: "─",
         horizontal: "─", vertical: "│", corners: ("┌", "┐", "└", "┘"),
         barSteps: [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"],
-        sparkSteps: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
-        cross: "✗", check: "✓", warning: "⚠", bullet: "●", separator: "·"
+        sparkSteps: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     )
 
     static let ascii = Glyphs(
         expanded: "v", collapsed: ">", branch: "|-", lastBranch: "`-", pipe: "| ", leaf: "-",
         horizontal: "-", vertical: "|", corners: ("+", "+", "+", "+"),
         barSteps: [" ", " ", " ", " ", "-", "-", "-", "-", "#"],
-        sparkSteps: ["_", ".", "-", "-", "=", "=", "#", "#"],
-        cross: "x", check: "y", warning: "!", bullet: "*", separator: "|"
+        sparkSteps: ["_", ".", "-", "-", "=", "=", "#", "#"]
     )
 
     static func forMode(ascii: Bool) -> Glyphs { ascii ? .ascii : .unicode }

@@ -1,9 +1,9 @@
 /// The two header lines: what model this is and how it is running, then the parameter and memory meters
 /// that change as soon as requires_grad is toggled.
 enum HeaderView {
-    static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect, glyphs: Glyphs) {
+    static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect) {
         guard rect.height > 0 else { return }
-        let sep = Segment(" \(glyphs.separator) ", .dim)
+        let sep = Segment(" · ", .dim)
         let model = state.model
         let leftEnd = buffer.put(
             [Segment("nntop ", .title), Segment(model.name, .emphasis), Segment("  " + model.source, .dim)],
@@ -11,7 +11,7 @@ enum HeaderView {
         var right: [Segment] = []
         if let snapshot = state.snapshot {
             right += [Segment(runsPerSecond(snapshot.runsPerSecond) + " runs/s", .normal), sep]
-            right += runner(snapshot.runner, glyphs: glyphs)
+            right += runner(snapshot.runner)
         } else {
             right.append(Segment("waiting for profiler", .dim))
         }
@@ -38,27 +38,27 @@ enum HeaderView {
         return value >= 100 ? String(Int(value.rounded())) : Format.number(value)
     }
 
-    private static func runner(_ state: RunnerState, glyphs: Glyphs) -> [Segment] {
+    private static func runner(_ state: RunnerState) -> [Segment] {
         switch state {
-        case .running: return [Segment(glyphs.bullet + " running", .trainable)]
+        case .running: return [Segment("● running", .trainable)]
         case .paused: return [Segment("paused", .warning)]
-        case .failed: return [Segment(glyphs.cross + " failed", .error)]
+        case .failed: return [Segment("✗ failed", .error)]
         }
     }
 }
 
 /// One line under the header when something is wrong: a failed forward or the first NaN/Inf.
 enum AlertLine {
-    static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect, glyphs: Glyphs) {
+    static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect) {
         let rows = state.model.rows
         var text = ""
         var style = Style.error
         if let row = state.index.firstErrorRow, let error = rows[row].error {
-            text = "\(glyphs.cross) forward failed in \(displayName(state, row)) (\(rows[row].className)): \(error)"
+            text = "✗ forward failed in \(displayName(state, row)) (\(rows[row].className)): \(error)"
         } else if case .failed(let message)? = state.snapshot?.runner {
-            text = "\(glyphs.cross) forward failed: \(message)"
+            text = "✗ forward failed: \(message)"
         } else if let row = state.snapshot?.firstNonFiniteRow, rows.indices.contains(row) {
-            text = "\(glyphs.warning) first NaN/Inf in \(displayName(state, row)) (\(rows[row].className)) · ! jumps there"
+            text = "⚠ first NaN/Inf in \(displayName(state, row)) (\(rows[row].className)) · ! jumps there"
             style = .warning
         }
         buffer.put(Format.truncate(text, to: rect.width), x: rect.x, y: rect.y, style: style, clip: rect)

@@ -12,8 +12,12 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rec
         let layout = ScreenLayout(state: sized)
         let glyphs = Glyphs.forMode(ascii: state.ascii)
         func moved(_ r: Rect) -> Rect { Rect(x: r.x + rect.x, y: r.y + rect.y, width: r.width, height: r.height) }
-        HeaderView.render(state, into: &buffer, rect: moved(layout.header), glyphs: glyphs)
-        if let alert = layout.alert { AlertLine.render(state, into: &buffer, rect: moved(alert), glyphs: glyphs) }
+        HeaderView.render(state, into: &buffer, rect: moved(layout.header))
+        if let alert = layout.alert { AlertLine.render(state, into: &buffer, rect: moved(alert)) }
+        for divider in layout.dividers {
+            let line = moved(divider)
+            for y in line.y..<line.maxY { buffer.put(String(glyphs.vertical), x: line.x, y: y, style: .border) }
+        }
         if let tree = layout.tree { TreePane.render(state, into: &buffer, rect: moved(tree), glyphs: glyphs) }
         if let detail = layout.detail {
             DetailPane.render(state, into: &buffer, rect: moved(detail), glyphs: glyphs)

@@ -13,13 +13,13 @@ struct Segment {
 }
 
 extension ScreenBuffer {
-    /// Draws `segments` left to right from `x`, skipping any segment that would not fit before
-    /// `rect.maxX - reserve` so later, shorter segments can still appear.
+    /// Draws `segments` left to right from `x`, stopping before the first one that does not fit.
     /// - Returns: the column after the last segment drawn.
     @discardableResult
-    mutating func put(_ segments: [Segment], x: Int, y: Int, rect: Rect, reserve: Int = 0) -> Int {
+    mutating func put(_ segments: [Segment], x: Int, y: Int, rect: Rect) -> Int {
         var column = x
-        for segment in segments where column + segment.width <= rect.maxX - reserve {
+        for segment in segments {
+            guard column + segment.width <= rect.maxX else { break }
             column = put(segment.text, x: column, y: y, style: segment.style, clip: rect)
         }
         return column

@@ -13,7 +13,8 @@ enum StatusBar {
             if let status = state.status {
                 segments = [Segment(status.text, status.isError ? .error : .statusBar)]
             } else {
-                segments = hints(state)
+                drawHints(state, into: &buffer, rect: rect)
+                return
             }
         }
         buffer.put(segments, x: rect.x, y: rect.y, rect: rect)
@@ -32,11 +33,17 @@ enum StatusBar {
             + [Segment("  Tab field · Space toggle · Enter done · Esc clear", .statusBar)]
     }
 
-    private static func hints(_ state: AppState) -> [Segment] {
+    /// Key hints, most useful first; a hint is shown whole or not at all.
+    private static func drawHints(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect) {
         var pairs: [(String, String)] = [("?", "help"), ("/", "search"), ("f", "filter"), ("s", "sort")]
         if !state.readonly { pairs += [("Space", "grad"), ("u", "undo"), ("t", "train/eval")] }
         pairs += [("p", "pause"), ("e", "export"), ("Tab", "pane"), ("q", "quit")]
         if !state.search.isEmpty { pairs.insert(("n/N", "“\(state.search)”"), at: 2) }
-        return pairs.flatMap { [Segment($0.0, .key), Segment(" " + $0.1 + "  ", .statusBar)] }
+        var x = rect.x
+        for (key, label) in pairs {
+            let hint = [Segment(key, .key), Segment(" " + label, .statusBar)]
+            guard x + hint.reduce(0, { $0 + $1.width }) <= rect.maxX else { break }
+            x = buffer.put(hint, x: x, y: rect.y, rect: rect) + 2
+        }
     }
 }

@@ -39,7 +39,8 @@ enum TreeCell {
         case .share:
             guard let profile else { return Segment("") }
             let bar = Sparkline.bar(fraction: profile.share, width: 4, glyphs: glyphs)
-            return Segment(bar + " " + Format.percent(profile.share), .bar)
+            let percent = Format.percent(profile.share)
+            return Segment(bar + String(repeating: " ", count: max(1, 5 - percent.count)) + percent, .bar)
         case .unaccounted:
             return Segment(unaccounted(row, state: state).map { Format.duration(milliseconds: $0) } ?? "", .dim)
         }

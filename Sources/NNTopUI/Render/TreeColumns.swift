@@ -28,7 +28,7 @@ enum TreeColumn: CaseIterable {
         case .dtype: return 8
         case .device: return 6
         case .buffers: return 9
-        case .output: return 16
+        case .output: return 17
         case .share: return 9
         }
     }
@@ -50,11 +50,14 @@ enum TreeColumn: CaseIterable {
     /// The name column never gets narrower than this while other columns are added.
     static let minimumNameWidth = 22
 
-    /// The columns that fit next to the name column in `width`, in display order.
+    /// The most important columns that fit next to the name column in `width`, in display order; the
+    /// first one that does not fit ends the choice, so a less important column never displaces a more
+    /// important one.
     static func fitting(width: Int) -> [TreeColumn] {
         var chosen: Set<TreeColumn> = []
         var used = minimumNameWidth
-        for column in byImportance where used + 1 + column.width <= width {
+        for column in byImportance {
+            guard used + 1 + column.width <= width else { break }
             chosen.insert(column)
             used += 1 + column.width
         }

@@ -71,10 +71,13 @@ enum TreePane {
         if row.error != nil { nameStyle = .error }
         if !context.searchNeedle.isEmpty, state.matchesSearch(line.row) { nameStyle = .match }
         let name = row.name.isEmpty ? state.model.name : row.shortName
-        let tags = tagSegments(row, row: line.row, state: state, glyphs: context.glyphs)
-        let nameRoom = nameRect.maxX - x - tags.reduce(0) { $0 + $1.width }
-        x = buffer.put(Format.truncate(name, to: max(4, nameRoom)), x: x, y: rect.y, style: nameStyle, clip: nameRect)
-        buffer.put(tags, x: x, y: rect.y, rect: nameRect)
+        x = buffer.put(Format.truncate(name, to: max(0, nameRect.maxX - x)), x: x, y: rect.y, style: nameStyle,
+                       clip: nameRect)
+        // Markers follow the full name and are cut, not the name: the row must stay recognizable.
+        for tag in tagSegments(row, row: line.row, state: state) where x < nameRect.maxX {
+            x = buffer.put(Format.truncate(tag.text, to: nameRect.maxX - x), x: x, y: rect.y, style: tag.style,
+                           clip: nameRect)
+        }
 
         var columnX = rect.x + nameWidth
         for column in columns {
@@ -101,12 +104,12 @@ enum TreePane {
         level < 64 && line.lastMask & (1 << UInt64(level)) != 0
     }
 
-    private static func tagSegments(_ row: ModuleRow, row index: Int, state: AppState, glyphs: Glyphs) -> [Segment] {
+    private static func tagSegments(_ row: ModuleRow, row index: Int, state: AppState) -> [Segment] {
         var tags: [Segment] = []
         if row.isShared { tags.append(Segment(" [shared]", .warning)) }
         if state.index.hasTiedParams[index] { tags.append(Segment(" [tied]", .warning)) }
         if row.hasLazyParams { tags.append(Segment(" [lazy]", .warning)) }
-        if let error = row.error { tags.append(Segment(" \(glyphs.cross) \(error)", .error)) }
+        if let error = row.error { tags.append(Segment(" ✗ \(error)", .error)) }
         return tags
     }
 

@@ -10,6 +10,8 @@ struct ScreenLayout: Equatable {
     let detail: Rect?
     let hottest: Rect?
     let status: Rect
+    /// One-column vertical lines between side-by-side panes.
+    let dividers: [Rect]
 
     static let headerHeight = 2
     /// Width of the side column on wide terminals.
@@ -37,15 +39,20 @@ struct ScreenLayout: Equatable {
         } else {
             alert = nil
         }
+        var dividers: [Rect] = []
         if size.width >= 130 {
-            let (tree, side) = body.splitLeft(body.width - Self.sideWidth)
+            let (tree, rest) = body.splitLeft(body.width - Self.sideWidth - 1)
+            let (divider, side) = rest.splitLeft(1)
             let (detail, hottest) = side.splitTop(side.height * 3 / 5)
             (self.tree, self.detail, self.hottest) = (tree, detail, hottest)
+            dividers.append(divider)
         } else if body.height >= 18 {
             let (tree, bottom) = body.splitTop(body.height - min(12, body.height * 2 / 5))
             if bottom.width >= 80 {
-                let (detail, hottest) = bottom.splitLeft(bottom.width - Self.hottestWidth)
+                let (detail, rest) = bottom.splitLeft(bottom.width - Self.hottestWidth - 1)
+                let (divider, hottest) = rest.splitLeft(1)
                 (self.tree, self.detail, self.hottest) = (tree, detail, hottest)
+                dividers.append(divider)
             } else if state.focus == .hottest {
                 (self.tree, self.detail, self.hottest) = (tree, nil, bottom)
             } else {
@@ -59,6 +66,7 @@ struct ScreenLayout: Equatable {
             case .hottest: (self.tree, self.detail, self.hottest) = (nil, nil, body)
             }
         }
+        self.dividers = dividers
     }
 
     private static func hasAlert(_ state: AppState) -> Bool {
