@@ -44,6 +44,8 @@ public enum SyntheticModel {
         let head = add("head", "Linear", parent: root)
         rows[head].paramIDs = rows[embed].paramIDs
         rows[head].ownParamNumel = rows[embed].ownParamNumel
+        rows[head].dtypes = rows[embed].dtypes
+        rows[head].devices = rows[embed].devices
         for id in rows[embed].paramIDs { params[id].ownerRows.append(head) }
         return ModelInfo(name: "SyntheticGPT", source: "synthetic:\(rows.count)", rows: rows, parameters: params)
     }

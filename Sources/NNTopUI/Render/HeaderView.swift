@@ -8,16 +8,14 @@ enum HeaderView {
         let leftEnd = buffer.put(
             [Segment("nntop ", .title), Segment(model.name, .emphasis), Segment("  " + model.source, .dim)],
             x: rect.x, y: rect.y, rect: rect)
-        var right: [Segment] = []
+        var right: [Segment] = [Segment(model.training ? "train" : "eval", .emphasis)]
+        if state.readonly { right.insert(Segment("read-only", .warning), at: 0) }
         if let snapshot = state.snapshot {
-            right += [Segment(runsPerSecond(snapshot.runsPerSecond) + " runs/s", .normal), sep]
-            right += runner(snapshot.runner)
+            right += [Segment(runsPerSecond(snapshot.runsPerSecond) + " runs/s"), runner(snapshot.runner)]
         } else {
             right.append(Segment("waiting for profiler", .dim))
         }
-        right = [Segment(model.training ? "train" : "eval", .emphasis), sep] + right
-        if state.readonly { right = [Segment("read-only", .warning), sep] + right }
-        buffer.putRight(right, y: rect.y, rect: rect, minX: leftEnd + 1)
+        buffer.putRight(right, separator: sep, y: rect.y, rect: rect, minX: leftEnd + 1)
 
         guard rect.height > 1 else { return }
         let counts = state.accounting
@@ -38,11 +36,11 @@ enum HeaderView {
         return value >= 100 ? String(Int(value.rounded())) : Format.number(value)
     }
 
-    private static func runner(_ state: RunnerState) -> [Segment] {
+    private static func runner(_ state: RunnerState) -> Segment {
         switch state {
-        case .running: return [Segment("● running", .trainable)]
-        case .paused: return [Segment("paused", .warning)]
-        case .failed: return [Segment("✗ failed", .error)]
+        case .running: return Segment("● running", .trainable)
+        case .paused: return Segment("paused", .warning)
+        case .failed: return Segment("✗ failed", .error)
         }
     }
 }

@@ -25,14 +25,14 @@ extension ScreenBuffer {
         return column
     }
 
-    /// Draws `segments` so they end at the right edge of `rect`; leading ones are dropped if needed.
-    /// - Returns: the column where the drawn text starts.
-    @discardableResult
-    mutating func putRight(_ segments: [Segment], y: Int, rect: Rect, minX: Int) -> Int {
-        var kept = segments
-        while !kept.isEmpty, rect.maxX - kept.reduce(0, { $0 + $1.width }) < minX { kept.removeFirst() }
-        let start = rect.maxX - kept.reduce(0) { $0 + $1.width }
-        put(kept, x: start, y: y, rect: rect)
-        return start
+    /// Draws `items` joined by `separator` so they end at the right edge of `rect`, never left of `minX`;
+    /// leading items are dropped whole when there is not enough room.
+    mutating func putRight(_ items: [Segment], separator: Segment, y: Int, rect: Rect, minX: Int) {
+        var kept = items
+        func width() -> Int { kept.reduce(0) { $0 + $1.width } + max(0, kept.count - 1) * separator.width }
+        while !kept.isEmpty, rect.maxX - width() < minX { kept.removeFirst() }
+        var joined: [Segment] = []
+        for (i, item) in kept.enumerated() { joined += i == 0 ? [item] : [separator, item] }
+        put(joined, x: rect.maxX - width(), y: y, rect: rect)
     }
 }
