@@ -18,7 +18,6 @@ struct ModelIndex: Sendable {
     let hasTiedParams: [Bool]
     /// Rows without a usable parent, in order (normally just row 0).
     let roots: [Int]
-    let maxDepth: Int
     /// The first row where the sample forward failed.
     let firstErrorRow: Int?
 
@@ -63,7 +62,6 @@ struct ModelIndex: Sendable {
         self.subtreeDtypes = dtypes.map { $0.sorted() }
         self.subtreeDevices = devices.map { $0.sorted() }
         self.hasTiedParams = tied
-        self.maxDepth = rows.map(\.depth).max() ?? 0
         self.firstErrorRow = rows.firstIndex { $0.error != nil }
         self.totalParams = Self.subtreeNumel(of: model.parameters, parent: parent) { _ in true }
     }

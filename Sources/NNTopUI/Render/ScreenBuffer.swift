@@ -44,11 +44,6 @@ public struct Rect: Sendable, Equatable {
         return (Rect(x: x, y: y, width: left, height: height),
                 Rect(x: x + left, y: y, width: width - left, height: height))
     }
-
-    /// Shrunk by `by` cells on every side.
-    func inset(_ by: Int) -> Rect {
-        Rect(x: x + by, y: y + by, width: width - 2 * by, height: height - 2 * by)
-    }
 }
 
 /// The frame the views draw into; the terminal presents it (diffing against the previous one).
