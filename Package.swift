@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
-        .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"]),
+        .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules"]),

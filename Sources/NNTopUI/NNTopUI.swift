@@ -1,1 +1,0 @@
-// The NNTopUI target; its files are added by the issues that build it.

@@ -1,0 +1,66 @@
+/// The tree's data columns. Each has a fixed width and a rank: on narrow terminals the lowest-ranked
+/// columns are dropped first, and the name column takes whatever width is left.
+enum TreeColumn: CaseIterable {
+    case className, own, total, trainable, dtype, device, buffers, output, flops, p50, share, unaccounted
+
+    var title: String {
+        switch self {
+        case .className: return "class"
+        case .own: return "own"
+        case .total: return "params"
+        case .trainable: return "grad"
+        case .dtype: return "dtype"
+        case .device: return "device"
+        case .buffers: return "buffers"
+        case .output: return "output"
+        case .flops: return "FLOPs"
+        case .p50: return "p50"
+        case .share: return "share"
+        case .unaccounted: return "unacc"
+        }
+    }
+
+    var width: Int {
+        switch self {
+        case .className: return 14
+        case .own, .total, .flops, .unaccounted, .p50: return 7
+        case .trainable: return 4
+        case .dtype: return 8
+        case .device: return 6
+        case .buffers: return 9
+        case .output: return 17
+        case .share: return 9
+        }
+    }
+
+    /// Numbers align right, text left.
+    var alignsRight: Bool {
+        switch self {
+        case .className, .trainable, .dtype, .device, .output, .share: return false
+        case .own, .total, .buffers, .flops, .p50, .unaccounted: return true
+        }
+    }
+
+    /// Most important first: what a PyTorch user looks for before anything else.
+    static let byImportance: [TreeColumn] = [
+        .total, .p50, .trainable, .className, .share, .own, .output, .unaccounted, .flops, .dtype, .device,
+        .buffers,
+    ]
+
+    /// The name column never gets narrower than this while other columns are added.
+    static let minimumNameWidth = 22
+
+    /// The most important columns that fit next to the name column in `width`, in display order; the
+    /// first one that does not fit ends the choice, so a less important column never displaces a more
+    /// important one.
+    static func fitting(width: Int) -> [TreeColumn] {
+        var chosen: Set<TreeColumn> = []
+        var used = minimumNameWidth
+        for column in byImportance {
+            guard used + 1 + column.width <= width else { break }
+            chosen.insert(column)
+            used += 1 + column.width
+        }
+        return allCases.filter { chosen.contains($0) }
+    }
+}

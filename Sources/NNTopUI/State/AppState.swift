@@ -1,0 +1,155 @@
+/// Columns and lines of the terminal.
+public struct TerminalSize: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    /// Below this the UI only says that the terminal is too small.
+    public static let minimum = TerminalSize(width: 40, height: 10)
+
+    var isUsable: Bool { width >= Self.minimum.width && height >= Self.minimum.height }
+}
+
+/// The whole UI state as one plain value: `reduce` changes it, `render` draws it. No references to the
+/// model or the profiler, so any state can be built in a test and drawn without a terminal.
+public struct AppState: Sendable {
+    public private(set) var model: ModelInfo
+    public private(set) var snapshot: ProfileSnapshot?
+    /// Rows whose children are shown.
+    public internal(set) var expanded: Set<Int>
+    /// The selected row (an index into `model.rows`).
+    public internal(set) var selection: Int
+    /// First tree line on screen.
+    public internal(set) var scroll: Int = 0
+    public internal(set) var sort: SortKey = .execution
+    public internal(set) var sortReversed = false
+    public internal(set) var filter = TreeFilter()
+    /// The search query, kept after Enter for `n`/`N`.
+    public internal(set) var search = ""
+    /// The input line that captures typing, if any.
+    public internal(set) var prompt: Prompt?
+    public internal(set) var focus: Pane = .tree
+    public internal(set) var showHelp = false
+    public internal(set) var helpScroll = 0
+    /// First parameter line shown in the detail pane.
+    public internal(set) var detailScroll = 0
+    /// Selected entry of the hottest-modules pane.
+    public internal(set) var hottestSelection = 0
+    public internal(set) var status: StatusMessage?
+    /// `--readonly`: the reducer refuses edits of the model.
+    public let readonly: Bool
+    public internal(set) var size: TerminalSize
+    public var colorMode: ColorMode
+    /// `--ascii`: no box drawing, block or sparkline characters.
+    public var ascii: Bool
+
+    /// Structure derived from `model` (children, subtree totals).
+    private(set) var index: ModelIndex
+    /// Counts that depend on `requires_grad`.
+    private(set) var accounting: ParameterAccounting
+    /// The `hottestLimit` rows with the largest self-time p50, hottest first; rebuilt per snapshot.
+    private(set) var hottest: [Int] = []
+    private(set) var visible = VisibleRows()
+    static let hottestLimit = 100
+    var undoStack: [RequiresGradEdit] = []
+
+    /// - Parameters:
+    ///   - model: the structure to show; the root starts expanded.
+    ///   - size: the terminal size (resize events update it).
+    ///   - readonly: refuse `requires_grad` and train/eval edits.
+    public init(
+        model: ModelInfo, size: TerminalSize, readonly: Bool = false, colorMode: ColorMode = .color,
+        ascii: Bool = false
+    ) {
+        self.model = model
+        self.size = size
+        self.readonly = readonly
+        self.colorMode = colorMode
+        self.ascii = ascii
+        let index = ModelIndex(model)
+        self.index = index
+        accounting = ParameterAccounting(model: model, index: index)
+        expanded = Set(index.roots)
+        selection = 0
+        refreshVisible()
+    }
+
+    /// Replaces the model with a newer description of the same model (after the app changed it), keeping
+    /// expansion and selection where the rows still exist.
+    public mutating func replaceModel(_ newModel: ModelInfo) {
+        model = newModel
+        index = ModelIndex(newModel)
+        accounting = ParameterAccounting(model: newModel, index: index)
+        expanded = expanded.filter { $0 < newModel.rows.count }
+        selection = min(selection, max(0, newModel.rows.count - 1))
+        refreshHottest()
+        refreshVisible()
+    }
+
+    mutating func setSnapshot(_ newSnapshot: ProfileSnapshot) {
+        snapshot = newSnapshot
+        refreshHottest()
+        if sort == .selfTime { refreshVisible() }
+    }
+
+    /// Sets `requires_grad` in the UI's parameter table and recomputes the counts at once.
+    /// - Returns: the previous value of each parameter that changed.
+    mutating func setRequiresGrad(_ ids: [Int], _ value: Bool) -> [Int: Bool] {
+        var previous: [Int: Bool] = [:]
+        for id in ids {
+            guard let k = index.parameterPosition[id], model.parameters[k].requiresGrad != value else { continue }
+            previous[id] = model.parameters[k].requiresGrad
+            model.parameters[k].requiresGrad = value
+        }
+        if !previous.isEmpty {
+            accounting = ParameterAccounting(model: model, index: index)
+            if filter.trainableOnly { refreshVisible() }
+        }
+        return previous
+    }
+
+    mutating func setTraining(_ value: Bool) {
+        model.training = value
+    }
+
+    /// Rebuilds the tree lines and keeps the selection on a shown row.
+    mutating func refreshVisible() {
+        visible = VisibleRows(state: self)
+        if visible.line(of: selection) == nil {
+            selection = nearestShownAncestor(of: selection) ?? visible.lines.first?.row ?? 0
+        }
+        clampScroll()
+    }
+
+    /// Keeps the selected line inside the tree pane.
+    mutating func clampScroll() {
+        let page = max(1, ScreenLayout(state: self).treeBody.height)
+        let line = visible.line(of: selection) ?? 0
+        if line < scroll { scroll = line }
+        if line >= scroll + page { scroll = line - page + 1 }
+        scroll = max(0, min(scroll, max(0, visible.count - page)))
+    }
+
+    private func nearestShownAncestor(of row: Int) -> Int? {
+        guard index.parent.indices.contains(row) else { return nil }
+        return index.ancestors(row).first { visible.line(of: $0) != nil }
+    }
+
+    private mutating func refreshHottest() {
+        guard let snapshot else {
+            hottest = []
+            return
+        }
+        let measured = snapshot.rows.indices.filter { $0 < model.rows.count && snapshot.rows[$0] != nil }
+        hottest = Array(measured.sorted { a, b in
+            let ta = snapshot.profile(a)?.selfTime.p50 ?? 0
+            let tb = snapshot.profile(b)?.selfTime.p50 ?? 0
+            return ta != tb ? ta > tb : a < b
+        }.prefix(Self.hottestLimit))
+        hottestSelection = min(hottestSelection, max(0, hottest.count - 1))
+    }
+}

@@ -1,0 +1,71 @@
+/// Edits of the model (requires_grad, train/eval): applied to the UI's own tables at once, so counts and
+/// the memory estimate change in the same frame, and returned as effects for the app to carry out.
+extension AppState {
+    /// Space: like staging in lazygit, freezes a fully trainable subtree and unfreezes anything else.
+    mutating func toggleRequiresGrad(ofSubtree row: Int) -> [Effect] {
+        guard model.rows.indices.contains(row) else { return [] }
+        let ids = uniqueParamIDs(in: index.subtree(row))
+        let label = row == 0 || model.rows[row].name.isEmpty ? model.name : model.rows[row].name
+        return toggleRequiresGrad(ids, label: label)
+    }
+
+    /// `a`: the same for the whole model.
+    mutating func toggleRequiresGradOfAll() -> [Effect] {
+        toggleRequiresGrad(model.parameters.map(\.id), label: "all parameters")
+    }
+
+    mutating func undo() -> [Effect] {
+        guard refuseIfReadonly() else { return [] }
+        guard let edit = undoStack.popLast() else {
+            say("nothing to undo")
+            return []
+        }
+        var effects: [Effect] = []
+        for value in [false, true] {
+            let ids = edit.previous.filter { $0.value == value }.map(\.key).sorted()
+            guard !ids.isEmpty else { continue }
+            _ = setRequiresGrad(ids, value)
+            effects.append(.setRequiresGrad(paramIDs: ids, value))
+        }
+        say("undone: \(Format.count(accounting.trainable)) trainable")
+        return effects
+    }
+
+    mutating func toggleTraining() -> [Effect] {
+        guard refuseIfReadonly() else { return [] }
+        setTraining(!model.training)
+        say(model.training ? "model.train()" : "model.eval()")
+        return [.setTraining(model.training)]
+    }
+
+    private mutating func toggleRequiresGrad(_ ids: [Int], label: String) -> [Effect] {
+        guard refuseIfReadonly() else { return [] }
+        let positions = ids.compactMap { index.parameterPosition[$0] }
+        guard !positions.isEmpty else {
+            say("\(label) has no parameters")
+            return []
+        }
+        let value = !positions.allSatisfy { model.parameters[$0].requiresGrad }
+        let previous = setRequiresGrad(ids, value)
+        undoStack.append(RequiresGradEdit(previous: previous))
+        let changed = positions.reduce(0) { $0 + model.parameters[$1].numel }
+        say("\(label): requires_grad=\(value ? "True" : "False") (\(Format.count(changed)) params)")
+        return [.setRequiresGrad(paramIDs: previous.keys.sorted(), value)]
+    }
+
+    /// Parameter ids registered anywhere in `rows`, each once, in first-seen order.
+    private func uniqueParamIDs(in rows: [Int]) -> [Int] {
+        var seen = Set<Int>()
+        var ids: [Int] = []
+        for r in rows {
+            for id in model.rows[r].paramIDs where seen.insert(id).inserted { ids.append(id) }
+        }
+        return ids
+    }
+
+    /// - Returns: `true` when edits are allowed; otherwise says why in the status bar.
+    private mutating func refuseIfReadonly() -> Bool {
+        if readonly { say("read-only: restart without --readonly to edit", error: true) }
+        return !readonly
+    }
+}

@@ -1,2 +1,0 @@
-import Testing
-@Test func NNTopUITestsTargetBuilds() { #expect(Bool(true)) }
