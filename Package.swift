@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GoldenSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules"]),
     ]
 )

@@ -1,0 +1,101 @@
+import Foundation
+import GoldenSupport
+import Testing
+
+/// Drives the real `nntop` binary in tmux like a user: open a sample model, toggle requires_grad, watch
+/// the counts change and latencies appear, quit, and check the terminal was restored.
+struct Tmux {
+    let session = "nntop-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+
+    /// Runs a tmux command. Only `capture-pane` output is read through a pipe: a command that starts the
+    /// tmux server would hand it the pipe's write end, and reading to EOF would then never return.
+    @discardableResult
+    func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux"] + arguments
+        let capturesOutput = arguments.first == "capture-pane"
+        let out = Pipe()
+        process.standardOutput = capturesOutput ? out : FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = capturesOutput ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
+
+    /// Polls the screen until `predicate` holds (at most `timeout` seconds).
+    func waitFor(_ timeout: Double = 20, _ predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if predicate(last) { return last }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return last
+    }
+}
+
+struct TmuxError: Error, CustomStringConvertible { let description: String }
+
+@Suite(.serialized) struct TmuxSessionTests {
+    static var binary: String {
+        Goldens.repositoryRoot.appendingPathComponent(".build/debug/nntop").path
+    }
+
+    @Test func openToggleRequiresGradSeeLatenciesAndQuit() throws {
+        let tmux = Tmux()
+        let command = "\(Self.binary) lenet5; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "130", "-y", "36", command])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+
+        let opened = try tmux.waitFor { $0.contains("trainable 44.4K") && $0.contains("ms") }
+        #expect(opened.contains("Conv2d"))
+        #expect(opened.contains("frozen 0"))
+        #expect(opened.range(of: #"\d+(\.\d+)?(ms|µs)"#, options: .regularExpression) != nil, "latencies appear")
+
+        try tmux.run(["send-keys", "-t", tmux.session, "j", "Space"])
+        let toggled = try tmux.waitFor { $0.contains("frozen 156") }
+        #expect(toggled.contains("trainable 44.3K"), "freezing conv 0 (156 params) updates the header at once")
+
+        try tmux.run(["send-keys", "-t", tmux.session, "u"])
+        let undone = try tmux.waitFor { $0.contains("frozen 0") }
+        #expect(undone.contains("trainable 44.4K"))
+
+        try tmux.run(["send-keys", "-t", tmux.session, "q"])
+        let after = try tmux.waitFor { $0.contains("EXIT=") }
+        #expect(after.contains("EXIT=0"))
+        let lines = after.split(separator: "\n").map(String.init)
+        #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored to canonical mode with echo")
+    }
+
+    @Test func tinyTerminalSaysSoAndQuitsCleanly() throws {
+        let tmux = Tmux()
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "30", "-y", "8", "\(Self.binary) seed_mlp; echo EXIT=$?; sleep 30"])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+        let screen = try tmux.waitFor { $0.lowercased().contains("too small") }
+        #expect(screen.lowercased().contains("too small"))
+        try tmux.run(["send-keys", "-t", tmux.session, "q"])
+        #expect(try tmux.waitFor { $0.contains("EXIT=") }.contains("EXIT=0"))
+    }
+
+    @Test func notATerminalPointsToSummary() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["lenet5"]
+        let err = Pipe()
+        process.standardOutput = Pipe()
+        process.standardError = err
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(message.contains("nntop summary"))
+    }
+}
