@@ -155,3 +155,8 @@ let needsAutograd: Comment = "needs reverse-mode autograd (issue #7)"
 func backward(_ t: Tensor) throws {
     throw TorchError.notImplementedError("Tensor.backward: \(needsAutograd)")
 }
+
+/// `sum(t.numel() for t in tensors)`; throws on an uninitialized parameter, as `numel()` does.
+func numelSum(_ tensors: [Tensor]) throws -> Int {
+    try tensors.reduce(0) { $0 + (try $1.numel()) }
+}

@@ -163,7 +163,7 @@ struct ContainerCaseTests {
         let pl = try ParameterList([p, p])
         let out = PythonStdout()
         out.print(pyStrings(pl.namedParameters().map(\.name)), pyStrings(try pl.stateDict().keys),
-                  String(try pl.parameters().reduce(0) { $0 + (try $1.numel()) }))
+                  String(try numelSum(pl.parameters())))
         golden.expectStdout(out)
     }
 

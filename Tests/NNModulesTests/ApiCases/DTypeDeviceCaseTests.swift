@@ -137,7 +137,7 @@ struct DTypeDeviceCaseTests {
         let m = TensorDefaults.$device.withValue(.meta) { Linear(1000, 1000) }
         let weight = try #require(m.weight)
         let out = PythonStdout()
-        out.print(weight.device.description, py(weight.isMeta), String(try m.parameters().reduce(0) { $0 + (try $1.numel()) }))
+        out.print(weight.device.description, py(weight.isMeta), String(try numelSum(m.parameters())))
         golden.expectStdout(out)
     }
 

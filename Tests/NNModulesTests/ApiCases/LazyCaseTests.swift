@@ -25,7 +25,7 @@ struct LazyCaseTests {
 
     @Test func lazy_numel_error() throws {
         try ApiCase.named("lazy_numel_error").expectRaises {
-            try LazyLinear(3).parameters().reduce(0) { $0 + (try $1.numel()) }
+            try numelSum(LazyLinear(3).parameters())
         }
     }
 

@@ -87,7 +87,7 @@ struct TraversalCaseTests {
         let out = PythonStdout()
         out.print(pyStrings(t.namedParameters().map(\.name)))
         out.print(pyStrings(t.namedParameters(removeDuplicate: false).map(\.name)))
-        out.print(String(try t.parameters().reduce(0) { $0 + (try $1.numel()) }))
+        out.print(String(try numelSum(t.parameters())))
         out.print(pyStrings(try t.stateDict().keys))
         let sd = try t.stateDict()
         out.print(py(try #require(sd.tensor("a.weight")).dataPointer == (try #require(sd.tensor("b.weight")).dataPointer)))
@@ -140,8 +140,8 @@ struct TraversalCaseTests {
         let golden = try ApiCase.named("parameters_count_resnet_block")
         let block = Sequential(try Conv2d(3, 8, kernelSize: 3, bias: false), BatchNorm2d(8), ReLU())
         let out = PythonStdout()
-        out.print(String(try block.parameters().reduce(0) { $0 + (try $1.numel()) }),
-                  String(try block.buffers().reduce(0) { $0 + (try $1.numel()) }))
+        out.print(String(try numelSum(block.parameters())),
+                  String(try numelSum(block.buffers())))
         out.print(pyList(try block.namedBuffers().map { pyTuple([pyRepr($0.name), try shapeTuple($0.buffer), pyRepr($0.buffer.dtype.torchName)]) }))
         golden.expectStdout(out)
     }
