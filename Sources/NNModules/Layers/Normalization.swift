@@ -101,7 +101,7 @@ public final class GroupNorm: Module {
     }
 
     override public func extraRepr() -> String {
-        "\(numGroups), \(numChannels), eps=\(pythonFloat(eps)), affine=\(pythonBool(affine))"
+        "\(numGroups), \(numChannels), eps=\(pythonFloat(eps)), affine=\(pythonBool(affine)), bias=\(pythonBool(parameter("bias") != nil))"
     }
 
     override public func forward(_ input: Tensor) throws -> Tensor {

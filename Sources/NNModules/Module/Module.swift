@@ -144,10 +144,13 @@ public struct IncompatibleKeys: Equatable, CustomStringConvertible, Sendable {
     public var missingKeys: [String]
     public var unexpectedKeys: [String]
 
+    /// The Python class name (`type(result).__name__`).
+    public var typeName: String { "_IncompatibleKeys" }
+
     public var description: String {
         if missingKeys.isEmpty && unexpectedKeys.isEmpty { return "<All keys matched successfully>" }
         let m = "[" + missingKeys.map(pythonStringRepr).joined(separator: ", ") + "]"
         let u = "[" + unexpectedKeys.map(pythonStringRepr).joined(separator: ", ") + "]"
-        return "_IncompatibleKeys(missing_keys=\(m), unexpected_keys=\(u))"
+        return "\(typeName)(missing_keys=\(m), unexpected_keys=\(u))"
     }
 }

@@ -31,9 +31,12 @@ public struct StateDict: Sequence, CustomStringConvertible {
 
     public func makeIterator() -> OrderedDictionary<String, Value>.Iterator { entries.makeIterator() }
 
+    /// The Python class `state_dict()` returns (`type(sd).__name__`).
+    public var typeName: String { "OrderedDict" }
+
     /// `repr(OrderedDict(...))`.
     public var description: String {
-        "OrderedDict([" + entries.map { "(\(pythonStringRepr($0.key)), \($0.value))" }.joined(separator: ", ") + "])"
+        typeName + "([" + entries.map { "(\(pythonStringRepr($0.key)), \($0.value))" }.joined(separator: ", ") + "])"
     }
 }
 
