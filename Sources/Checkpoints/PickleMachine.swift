@@ -149,14 +149,25 @@ public struct PickleMachine {
     // MARK: - Stack
 
     private mutating func pop() throws(CheckpointError) -> Node {
-        guard let top = stack.popLast(), stack.count >= (marks.last ?? 0) else { throw malformed("stack underflow") }
-        return top
+        try pop(count: 1)[0]
+    }
+
+    /// The top `count` items, bottom first; never reaching below the innermost MARK.
+    private mutating func pop(count: Int) throws(CheckpointError) -> [Node] {
+        guard stack.count - count >= (marks.last ?? 0) else { throw malformed("stack underflow") }
+        let items = Array(stack.suffix(count))
+        stack.removeLast(count)
+        return items
     }
 
     private mutating func popToMark() throws(CheckpointError) -> [Node] {
         guard let mark = marks.popLast() else { throw malformed("no MARK on the stack") }
-        defer { stack.removeSubrange(mark...) }
-        return Array(stack[mark...])
+        // Pops never go below the innermost mark, so this holds; it is checked because without it Swift 6.3.1's
+        // optimizer miscompiled this slice copy (release-only heap corruption found by the fuzzer).
+        guard mark <= stack.count else { throw malformed("MARK beyond the stack") }
+        let items = Array(stack[mark...])
+        stack.removeSubrange(mark...)
+        return items
     }
 
     private mutating func push(_ node: Node) { stack.append(node) }
@@ -220,9 +231,7 @@ public struct PickleMachine {
             case UInt8(ascii: "t"):  // TUPLE
                 push(try makeTuple(try popToMark()))
             case 0x85, 0x86, 0x87:  // TUPLE1..3
-                var items: [Node] = []
-                for _ in 0..<Int(opcode - 0x84) { items.insert(try pop(), at: 0) }
-                push(try makeTuple(items))
+                push(try makeTuple(try pop(count: Int(opcode - 0x84))))
             case UInt8(ascii: "]"):  // EMPTY_LIST
                 push(.list(ListBox()))
             case UInt8(ascii: "}"):  // EMPTY_DICT
