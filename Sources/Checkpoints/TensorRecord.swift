@@ -89,8 +89,12 @@ public struct TensorRecord: Sendable {
     /// is contiguous, otherwise a temporary gathered copy.
     public func withContiguousBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         let size = dtype.elementSize
+        if elementCount == 0 {
+            // An empty view's offset is not bounded by its storage, so no byte range is formed from it.
+            return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
         return try storage.withUnsafeBytes { (all) throws(E) -> R in
-            if isContiguous || elementCount == 0 {
+            if isContiguous {
                 let start = storageOffset * size
                 return try body(UnsafeRawBufferPointer(rebasing: all[start..<start + elementCount * size]))
             }

@@ -73,3 +73,24 @@ import Testing
         #expect(refusal([0x80, 2, 0x7D, 0x5D, 0x4B, 1, 0x73, 0x2E]) == .malformedPickle)
     }
 }
+
+@Suite struct TensorRecordTests {
+    /// An empty tensor may carry any offset (torch does not bound it); reading it must not form a range from it.
+    @Test func emptyViewWithHugeOffsetReadsNothing() throws {
+        let file = FileBytes(copying: [UInt8](repeating: 0, count: 8), label: "storage")
+        let storage = try #require(StorageRef(id: StorageID(file: file.path, key: "0"), file: file, byteRange: 0..<8))
+        let record = try TensorRecord(
+            name: "e", dtype: .f32, shape: [0, 3], strides: [3, 1], storageOffset: Int.max / 2, storage: storage,
+            requiresGrad: false)
+        #expect(record.elementValues().isEmpty)
+    }
+
+    @Test func viewsOutsideTheirStorageAreRefused() throws {
+        let file = FileBytes(copying: [UInt8](repeating: 0, count: 8), label: "storage")
+        let storage = try #require(StorageRef(id: StorageID(file: file.path, key: "0"), file: file, byteRange: 0..<8))
+        let error = #expect(throws: CheckpointError.self) {
+            try TensorRecord(name: "v", dtype: .f32, shape: [2], strides: [1], storageOffset: 1, storage: storage, requiresGrad: false)
+        }
+        #expect(error?.kind == .invalidTensor)
+    }
+}
