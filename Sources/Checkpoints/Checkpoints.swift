@@ -1,1 +1,0 @@
-// The Checkpoints target; its files are added by the issues that build it.

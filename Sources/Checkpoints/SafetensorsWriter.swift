@@ -1,0 +1,121 @@
+import Foundation
+
+/// Writes safetensors files the way the Python/Rust `safetensors` package does, byte for byte: tensors
+/// sorted by dtype (widest first, in the crate's enum order) then name, header JSON in serde's compact
+/// form, padded with spaces to a multiple of 8 bytes so the data section is 8-byte aligned.
+public enum SafetensorsWriter {
+    /// One tensor to write: row-major contiguous little-endian bytes.
+    public struct Tensor: Sendable {
+        public var dtype: StorageDType
+        public var shape: [Int]
+        public var bytes: Data
+
+        public init(dtype: StorageDType, shape: [Int], bytes: Data) {
+            self.dtype = dtype
+            self.shape = shape
+            self.bytes = bytes
+        }
+
+        /// The record's elements in row-major order (gathered if the record is a strided view).
+        public init(_ record: TensorRecord) {
+            self.init(dtype: record.dtype, shape: record.shape, bytes: record.withContiguousBytes { Data($0) })
+        }
+    }
+
+    /// Writes `tensors` (and `metadata` as `__metadata__`) to `url`, replacing it atomically.
+    public static func save(tensors: [String: Tensor], metadata: [String: String]? = nil, to url: URL)
+        throws(CheckpointError)
+    {
+        let (header, ordered) = try prepare(tensors: tensors, metadata: metadata, file: url.path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+        do {
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw CheckpointError(file: url.path, kind: .io, message: "cannot create \(temporary.path)")
+            }
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: header)
+            for (_, tensor) in ordered { try handle.write(contentsOf: tensor.bytes) }
+            try handle.synchronize()
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CheckpointError(file: url.path, kind: .io, message: "cannot move the finished file into place: \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            if let error = error as? CheckpointError { throw error }
+            throw CheckpointError(file: url.path, kind: .io, message: "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// The complete file as bytes (for small outputs and tests).
+    public static func serialize(tensors: [String: Tensor], metadata: [String: String]? = nil)
+        throws(CheckpointError) -> Data
+    {
+        let (header, ordered) = try prepare(tensors: tensors, metadata: metadata, file: "<memory>")
+        return ordered.reduce(into: header) { $0.append($1.tensor.bytes) }
+    }
+
+    /// The length prefix plus padded header, and the tensors in file order.
+    private static func prepare(tensors: [String: Tensor], metadata: [String: String]?, file: String)
+        throws(CheckpointError) -> (Data, [(name: String, tensor: Tensor)])
+    {
+        let ordered = tensors.map { (name: $0.key, tensor: $0.value) }.sorted { left, right in
+            if left.tensor.dtype.safetensorsRank != right.tensor.dtype.safetensorsRank {
+                return left.tensor.dtype.safetensorsRank > right.tensor.dtype.safetensorsRank
+            }
+            return left.name.utf8.lexicographicallyPrecedes(right.name.utf8)
+        }
+        var json = "{"
+        var members: [String] = []
+        if let metadata {
+            let pairs = metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                .map { "\(quoted($0.key)):\(quoted($0.value))" }
+            members.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
+        }
+        var offset = 0
+        for (name, tensor) in ordered {
+            guard tensor.shape.allSatisfy({ $0 >= 0 }),
+                let count = TensorRecord.checkedProduct(tensor.shape),
+                count.multipliedReportingOverflow(by: tensor.dtype.elementSize) == (tensor.bytes.count, false)
+            else {
+                throw CheckpointError(
+                    file: file, kind: .invalidTensor,
+                    message: "tensor `\(name)`: \(tensor.bytes.count) bytes do not hold shape \(tensor.shape) of \(tensor.dtype.torchName)")
+            }
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
+            members.append(
+                "\(quoted(name)):{\"dtype\":\"\(tensor.dtype.safetensorsName)\",\"shape\":[\(shape)],"
+                    + "\"data_offsets\":[\(offset),\(offset + tensor.bytes.count)]}")
+            offset += tensor.bytes.count
+        }
+        json += members.joined(separator: ",") + "}"
+        var header = Data(json.utf8)
+        header.append(contentsOf: [UInt8](repeating: UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
+        guard header.count <= SafetensorsHeader.maxHeaderSize else {
+            throw CheckpointError(file: file, kind: .limitExceeded, message: "header too large")
+        }
+        var prefix = Data(count: 8)
+        prefix.withUnsafeMutableBytes { $0.storeBytes(of: UInt64(header.count).littleEndian, as: UInt64.self) }
+        return (prefix + header, ordered)
+    }
+
+    /// A JSON string literal escaped like serde_json (only `"`, `\` and control characters).
+    private static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\u{08}": result += "\\b"
+            case "\u{0C}": result += "\\f"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "\u{00}"..."\u{1F}": result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
