@@ -51,6 +51,17 @@ public enum Zoo {
         ZooModel("resnet50", "torchvision resnet50()", build: { try ResNet.resnet50() }, sampleInput: image),
         ZooModel("mobilenet_v2", "torchvision mobilenet_v2()", build: { try MobileNetV2() }, sampleInput: image),
         ZooModel("vit_b_16", "torchvision vit_b_16()", build: { try VisionTransformer.vitB16() }, sampleInput: image),
+        gpt2("gpt2", "GPT-2 small (124M), GPT2LMHeadModel", .gpt2),
+        gpt2("gpt2-medium", "GPT-2 medium (355M), GPT2LMHeadModel", .medium),
+        gpt2("gpt2-large", "GPT-2 large (774M), GPT2LMHeadModel", .large, onMeta: true),
+        gpt2("gpt2-xl", "GPT-2 XL (1.5B), GPT2LMHeadModel", .xl, onMeta: true),
+        gpt2("gpt2-tiny", "GPT-2, 2 layers of width 64, vocabulary 1000", .tiny, tokens: 16),
+        bert("bert-base-uncased", "BertModel, bert-base-uncased shape (110M)", .base),
+        bert("bert-tiny", "BertModel, 2 layers of width 64, vocabulary 1000", .tiny, tokens: 16),
+        llama("llama-7b", "LlamaForCausalLM, Llama-2-7B shape", .llama7B),
+        llama("llama-13b", "LlamaForCausalLM, Llama-2-13B shape", .llama13B),
+        llama("llama-70b", "LlamaForCausalLM, Llama-2-70B shape (grouped-query, 8 KV heads)", .llama70B),
+        llama("llama-tiny", "LlamaForCausalLM, 2 layers of width 64, 4 heads on 2 KV heads", .tiny, tokens: 16, onMeta: false),
     ]
 
     public static func model(named name: String) -> ZooModel? {
@@ -59,4 +70,24 @@ public enum Zoo {
 
     /// torchvision models' sample input: one 224×224 RGB image.
     @Sendable static func image() -> [Value] { [.tensor(Tensor.randn([1, 3, 224, 224]))] }
+
+    /// Language models' sample input: `input_ids` of one sequence of `tokens` random token ids.
+    static func tokenIds(vocabulary: Int, tokens: Int) -> @Sendable () throws -> [Value] {
+        { [.tensor(try Tensor.randint(0, vocabulary, [1, tokens]))] }
+    }
+
+    static func gpt2(_ name: String, _ summary: String, _ config: GPT2Config, tokens: Int = 128, onMeta: Bool = false) -> ZooModel {
+        ZooModel(name, summary, onMeta: onMeta, build: { try GPT2LMHeadModel(config) },
+                 sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
+    }
+
+    static func bert(_ name: String, _ summary: String, _ config: BertConfig, tokens: Int = 128) -> ZooModel {
+        ZooModel(name, summary, build: { try BertModel(config) }, sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
+    }
+
+    /// Llama checkpoints are billions of parameters: on meta unless tiny.
+    static func llama(_ name: String, _ summary: String, _ config: LlamaConfig, tokens: Int = 128, onMeta: Bool = true) -> ZooModel {
+        ZooModel(name, summary, onMeta: onMeta, build: { try LlamaForCausalLM(config) },
+                 sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
+    }
 }

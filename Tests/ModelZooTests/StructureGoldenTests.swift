@@ -9,9 +9,10 @@ import Testing
 /// than a few thousand parameters are built on the meta device, where structure is identical and nothing
 /// is allocated, so the suite stays fast in debug builds.
 @Suite struct StructureGoldenTests {
-    static let names = ["seed_mlp", "lenet5", "resnet18", "mobilenet_v2", "vit_b_16"]
+    static let names = ["seed_mlp", "lenet5", "resnet18", "mobilenet_v2", "vit_b_16", "gpt2", "bert-base-uncased",
+                        "llama-7b", "gpt2-tiny", "bert-tiny", "llama-tiny"]
     /// Small enough to build with real weights.
-    static let builtOnCPU: Set = ["seed_mlp", "lenet5"]
+    static let builtOnCPU: Set = ["seed_mlp", "lenet5", "gpt2-tiny", "bert-tiny", "llama-tiny"]
 
     static func build(_ name: String) throws -> Module {
         let entry = try #require(Zoo.model(named: name))

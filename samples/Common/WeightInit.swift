@@ -17,16 +17,24 @@ enum WeightInit {
         try weight.uniform_(-bound, bound)
     }
 
-    /// Hugging Face's `_init_weights` for Linear / Conv1D / Embedding / LayerNorm: normal(0, std) weights,
-    /// zero biases, a zero padding row, LayerNorm ones and zeros (the NNModules defaults already).
+    /// Hugging Face's `_init_weights` for Linear / Conv1D / Embedding: normal(0, std) weights, zero biases,
+    /// a zero padding row (LayerNorm and RMSNorm keep their ones and zeros). A tied weight is drawn once.
     static func huggingFace(_ model: Module, std: Double) throws {
+        var drawn = Set<ObjectIdentifier>()
+        func normal(_ weight: Tensor?) throws {
+            guard let weight, drawn.insert(ObjectIdentifier(weight)).inserted else { return }
+            try weight.normal_(mean: 0, std: std)
+        }
         for module in model.modules() {
             switch module {
             case let linear as Linear:
-                try linear.weight?.normal_(mean: 0, std: std)
+                try normal(linear.weight)
                 try linear.bias?.zero_()
+            case let conv as Conv1D:
+                try normal(conv.parameter("weight"))
+                try conv.parameter("bias")?.zero_()
             case let embedding as Embedding:
-                try embedding.weight?.normal_(mean: 0, std: std)
+                try normal(embedding.weight)
                 if let pad = embedding.paddingIdx, let weight = embedding.weight, !weight.isMeta {
                     try weight.select(0, pad).zero_()
                 }
