@@ -9,9 +9,10 @@ public struct LlamaConfig: Sendable, Equatable {
     public var intermediateSize = 11008
     public var numHiddenLayers = 32
     public var numAttentionHeads = 32
-    /// Grouped-query attention: fewer key/value heads than query heads (nil: as many).
-    public var numKeyValueHeads: Int?
-    public var headDim: Int?
+    /// Grouped-query attention: fewer key/value heads than query heads (absent from a config: as many).
+    public var numKeyValueHeads = 32
+    /// Absent from a config: `hidden_size / num_attention_heads`.
+    public var headDim = 128
     public var hiddenAct = "silu"
     public var maxPositionEmbeddings = 2048
     public var rmsNormEps = 1e-6
@@ -32,8 +33,8 @@ public struct LlamaConfig: Sendable, Equatable {
         intermediateSize = try c.int("intermediate_size", intermediateSize)
         numHiddenLayers = try c.int("num_hidden_layers", numHiddenLayers)
         numAttentionHeads = try c.int("num_attention_heads", numAttentionHeads)
-        numKeyValueHeads = try c.optionalInt("num_key_value_heads")
-        headDim = try c.optionalInt("head_dim")
+        numKeyValueHeads = try c.optionalInt("num_key_value_heads") ?? numAttentionHeads
+        headDim = try c.optionalInt("head_dim") ?? hiddenSize / numAttentionHeads
         hiddenAct = try c.string("hidden_act", hiddenAct)
         maxPositionEmbeddings = try c.int("max_position_embeddings", maxPositionEmbeddings)
         rmsNormEps = try c.double("rms_norm_eps", rmsNormEps)
@@ -52,9 +53,6 @@ public struct LlamaConfig: Sendable, Equatable {
         if ropeType != "default" { throw HFConfigError.unsupported("rope_type '\(ropeType)'") }
     }
 
-    var kvHeads: Int { numKeyValueHeads ?? numAttentionHeads }
-    var resolvedHeadDim: Int { headDim ?? hiddenSize / numAttentionHeads }
-
     /// LlamaConfig() defaults: the Llama-2-7B shape (the goldens' llama-7b).
     public static let llama7B = LlamaConfig()
     /// Llama-2-13B's shape; other fields as LlamaConfig's defaults.
@@ -64,7 +62,7 @@ public struct LlamaConfig: Sendable, Equatable {
     /// The goldens' tiny configuration: 4 query heads sharing 2 key/value heads of dimension 16.
     public static let tiny: LlamaConfig = {
         var c = LlamaConfig(hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 2)
-        (c.vocabSize, c.maxPositionEmbeddings, c.headDim) = (1000, 128, 16)
+        (c.vocabSize, c.maxPositionEmbeddings) = (1000, 128)
         return c
     }()
 
@@ -74,6 +72,7 @@ public struct LlamaConfig: Sendable, Equatable {
         numHiddenLayers = layers
         numAttentionHeads = heads
         numKeyValueHeads = kvHeads ?? heads
+        headDim = hidden / heads
     }
 }
 
@@ -108,7 +107,7 @@ public final class LlamaRotaryEmbedding: Module {
 
     public init(_ config: LlamaConfig) throws {
         super.init()
-        let dim = config.resolvedHeadDim
+        let dim = config.headDim
         // PyTorch computes it in float32: arange(0, dim, 2).float() / dim, then base ** that, then 1 / that.
         let values = stride(from: 0, to: dim, by: 2).map { i in
             Double(1 / Foundation.pow(Float(config.ropeTheta), Float(i) / Float(dim)))
@@ -161,10 +160,10 @@ public final class LlamaAttention: Module {
         self.config = config
         self.layerIdx = layerIdx
         super.init()
-        let hd = config.resolvedHeadDim
+        let hd = config.headDim
         try addModule("q_proj", Linear(config.hiddenSize, config.numAttentionHeads * hd, bias: config.attentionBias))
-        try addModule("k_proj", Linear(config.hiddenSize, config.kvHeads * hd, bias: config.attentionBias))
-        try addModule("v_proj", Linear(config.hiddenSize, config.kvHeads * hd, bias: config.attentionBias))
+        try addModule("k_proj", Linear(config.hiddenSize, config.numKeyValueHeads * hd, bias: config.attentionBias))
+        try addModule("v_proj", Linear(config.hiddenSize, config.numKeyValueHeads * hd, bias: config.attentionBias))
         try addModule("o_proj", Linear(config.numAttentionHeads * hd, config.hiddenSize, bias: config.attentionBias))
     }
 
@@ -175,12 +174,12 @@ public final class LlamaAttention: Module {
               let cos = rotary[0].tensor, let sin = rotary[1].tensor else {
             throw TorchError.typeError("LlamaAttention.forward() missing required argument: 'position_embeddings'")
         }
-        let hd = config.resolvedHeadDim
+        let hd = config.headDim
         func project(_ name: String) throws -> Tensor {
             try Attention.splitHeads(try child(name, as: Linear.self)(hidden), headDim: hd)
         }
         let query = try applyRotary(try project("q_proj"), cos: cos, sin: sin)
-        let groups = config.numAttentionHeads / config.kvHeads
+        let groups = config.numAttentionHeads / config.numKeyValueHeads
         let key = try repeatKV(try applyRotary(try project("k_proj"), cos: cos, sin: sin), groups)
         let value = try repeatKV(try project("v_proj"), groups)
 
