@@ -105,7 +105,7 @@ public final class BertSelfAttention: Module {
         let (query, key, value) = (try project("query"), try project("key"), try project("value"))
         var weights = try query.matmul(try key.transpose(2, 3)) * (1 / Double(config.headDim).squareRoot())
         if let mask = arguments.optionalTensor(1, "attention_mask") { weights = try weights + mask }
-        weights = try Attention.dropout(try weights.softmax(dim: -1), try child("dropout", as: Dropout.self))
+        weights = try Attention.dropout(try weights.softmax(dim: -1), p: try child("dropout", as: Dropout.self).p, training: training)
         let context = try Attention.mergeHeads(try weights.matmul(value))
         return .tuple([.tensor(context), .tensor(weights)])
     }

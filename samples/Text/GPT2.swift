@@ -93,7 +93,7 @@ public final class GPT2Attention: Module {
         if config.scaleAttnByInverseLayerIdx { weights = try weights / Double(layerIdx + 1) }
         if let mask = arguments.optionalTensor(1, "attention_mask") { weights = try weights + mask }
         weights = try weights.softmax(dim: -1)
-        weights = try Attention.dropout(weights, try child("attn_dropout", as: Dropout.self))
+        weights = try Attention.dropout(weights, p: try child("attn_dropout", as: Dropout.self).p, training: training)
         var output = try Attention.mergeHeads(try weights.matmul(value))
         output = try child("c_proj", as: Conv1D.self)(output)
         output = try child("resid_dropout", as: Dropout.self)(output)

@@ -186,7 +186,7 @@ public final class LlamaAttention: Module {
         var weights = try query.matmul(try key.transpose(2, 3)) * (1 / Double(hd).squareRoot())
         if let mask = arguments.optionalTensor(2, "attention_mask") { weights = try weights + mask }
         weights = try weights.to(dtype: .float32).softmax(dim: -1).to(dtype: query.dtype)
-        if training && config.attentionDropout > 0 { weights = try Dropout(p: config.attentionDropout).forward(weights) }
+        weights = try Attention.dropout(weights, p: config.attentionDropout, training: training)
         let output = try Attention.mergeHeads(try weights.matmul(value))
         return .tuple([.tensor(try child("o_proj", as: Linear.self)(output)), .tensor(weights)])
     }

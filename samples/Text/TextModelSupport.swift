@@ -53,7 +53,12 @@ enum Attention {
     /// The additive causal mask `[1, 1, q, q]`: 0 on and below the diagonal, the dtype's lowest value above
     /// (transformers' `create_causal_mask` for eager attention without padding).
     static func causalMask(length: Int, like reference: Tensor) throws -> Tensor {
-        let lowest = reference.dtype == .float64 ? -Double.greatestFiniteMagnitude : -Double(Float.greatestFiniteMagnitude)
+        let lowest: Double
+        switch reference.dtype {
+        case .float64: lowest = -Double.greatestFiniteMagnitude
+        case .float16: lowest = -Double(Float16.greatestFiniteMagnitude)
+        default: lowest = -Double(Float.greatestFiniteMagnitude)
+        }
         return try Tensor.full([1, 1, length, length], lowest, dtype: reference.dtype, device: reference.device).triu(diagonal: 1)
     }
 
@@ -67,10 +72,11 @@ enum Attention {
         try x.transpose(1, 2).contiguous().reshape([x.sizes[0], x.sizes[2], -1])
     }
 
-    /// Attention dropout applied functionally, as eager attention does: the dropout module's kernel
-    /// (its `p`, its training flag) without calling it as a module, so no hooks fire.
-    static func dropout(_ weights: Tensor, _ module: Dropout) throws -> Tensor {
-        module.training && module.p > 0 ? try module.forward(weights) : weights
+    /// `F.dropout(weights, p, training)` on the attention probabilities, as eager attention applies it:
+    /// functionally, so the attention's `Dropout` child (whose `p` the callers pass) is never called as a
+    /// module and no hooks fire for it.
+    static func dropout(_ weights: Tensor, p: Double, training: Bool) throws -> Tensor {
+        training && p > 0 ? try Dropout(p: p).forward(weights) : weights
     }
 }
 
