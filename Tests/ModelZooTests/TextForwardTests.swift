@@ -73,6 +73,17 @@ import Testing
         }
     }
 
+    /// Freshly built (training mode, dropout active) on the sample input: right shapes, finite values.
+    @Test(arguments: tiny)
+    func tinyModelsRunInTrainingMode(name: String) throws {
+        let entry = try #require(Zoo.model(named: name))
+        let model = try entry.build()
+        #expect(model.training)
+        let output = try model.call(try entry.sampleInput())
+        #expect(Self.shapes(output) == Self.expectedOutputs(model, tokens: 16))
+        #expect(try output.flattenedTensors().allSatisfy { try $0.tensor.toDoubles().allSatisfy { $0.isFinite } })
+    }
+
     @Test func goldenConfigsDecodeToTheZooPresets() throws {
         func hfConfig(_ name: String) throws -> [String: Any] {
             try #require(try StructureGolden(name).info["hf_config"] as? [String: Any])
