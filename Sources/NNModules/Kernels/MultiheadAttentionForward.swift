@@ -8,7 +8,7 @@ extension MultiheadAttention {
               let value = argument(2, "value")?.tensor else {
             throw TorchError.typeError("MultiheadAttention.forward() missing required positional arguments: 'query', 'key' and 'value'")
         }
-        for name in ["key_padding_mask", "attn_mask"] where !(kwargs[name]?.isNone ?? true) {
+        for (index, name) in [(3, "key_padding_mask"), (5, "attn_mask")] where !(argument(index, name)?.isNone ?? true) {
             throw TorchError.notImplementedError("MultiheadAttention.forward with \(name) is not implemented in nntop yet")
         }
         if parameter("bias_k") != nil {
