@@ -83,7 +83,7 @@ public final class MultiheadAttention: Module {
         t.normalUnchecked(mean: 0, std: (2.0 / Double(fanIn + fanOut)).squareRoot())
     }
 
-    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value { throw notComputedYet("MultiheadAttention") }
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value { try multiheadAttentionForward(args, kwargs: kwargs) }
 }
 
 /// torch.nn.RNNBase: LSTM, GRU and RNN share the per-layer, per-direction parameter naming

@@ -21,7 +21,7 @@ enum ModelSource {
         if let entry = Zoo.model(named: argument) {
             DefaultGenerator.manualSeed(0)
             let module = try entry.build()
-            return LoadedModel(name: entry.name, source: "zoo:\(entry.name)", module: module, sampleInput: entry.sampleInput())
+            return LoadedModel(name: entry.name, source: "zoo:\(entry.name)", module: module, sampleInput: try entry.sampleInput())
         }
         if FileManager.default.fileExists(atPath: argument) {
             throw ModelLoadError(description: "cannot open '\(argument)': loading models from files is not supported yet (zoo models only: see `nntop list`)")

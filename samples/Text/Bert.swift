@@ -1,0 +1,244 @@
+import NNModules
+
+/// transformers `BertConfig`: the fields that shape the encoder and its forward, with the class defaults
+/// (bert-base-uncased).
+public struct BertConfig: Sendable, Equatable {
+    public var vocabSize = 30522
+    public var hiddenSize = 768
+    public var numHiddenLayers = 12
+    public var numAttentionHeads = 12
+    public var intermediateSize = 3072
+    public var hiddenAct = "gelu"
+    public var hiddenDropoutProb = 0.1
+    public var attentionProbsDropoutProb = 0.1
+    public var maxPositionEmbeddings = 512
+    public var typeVocabSize = 2
+    public var initializerRange = 0.02
+    public var layerNormEps = 1e-12
+    public var padTokenId: Int? = 0
+
+    public init() {}
+
+    public init(json: [String: Any]) throws {
+        let c = HFConfigReader(json)
+        try c.requireOff("add_cross_attention", "is_decoder")
+        vocabSize = try c.int("vocab_size", vocabSize)
+        hiddenSize = try c.int("hidden_size", hiddenSize)
+        numHiddenLayers = try c.int("num_hidden_layers", numHiddenLayers)
+        numAttentionHeads = try c.int("num_attention_heads", numAttentionHeads)
+        intermediateSize = try c.int("intermediate_size", intermediateSize)
+        hiddenAct = try c.string("hidden_act", hiddenAct)
+        hiddenDropoutProb = try c.double("hidden_dropout_prob", hiddenDropoutProb)
+        attentionProbsDropoutProb = try c.double("attention_probs_dropout_prob", attentionProbsDropoutProb)
+        maxPositionEmbeddings = try c.int("max_position_embeddings", maxPositionEmbeddings)
+        typeVocabSize = try c.int("type_vocab_size", typeVocabSize)
+        initializerRange = try c.double("initializer_range", initializerRange)
+        layerNormEps = try c.double("layer_norm_eps", layerNormEps)
+        padTokenId = json.keys.contains("pad_token_id") ? try c.optionalInt("pad_token_id") : padTokenId
+    }
+
+    /// bert-base-uncased.
+    public static let base = BertConfig()
+    /// The goldens' tiny configuration.
+    public static let tiny: BertConfig = {
+        var c = BertConfig()
+        (c.vocabSize, c.hiddenSize, c.numHiddenLayers, c.numAttentionHeads) = (1000, 64, 2, 2)
+        (c.intermediateSize, c.maxPositionEmbeddings) = (128, 128)
+        return c
+    }()
+
+    var headDim: Int { hiddenSize / numAttentionHeads }
+}
+
+/// transformers `BertEmbeddings`: word + token type + position embeddings, LayerNorm, dropout. The default
+/// position and token type ids are non-persistent buffers.
+public final class BertEmbeddings: Module {
+    public init(_ config: BertConfig) throws {
+        super.init()
+        try addModule("word_embeddings", Embedding(config.vocabSize, config.hiddenSize, paddingIdx: config.padTokenId))
+        try addModule("position_embeddings", Embedding(config.maxPositionEmbeddings, config.hiddenSize))
+        try addModule("token_type_embeddings", Embedding(config.typeVocabSize, config.hiddenSize))
+        try addModule("LayerNorm", LayerNorm(config.hiddenSize, eps: config.layerNormEps))
+        try addModule("dropout", Dropout(p: config.hiddenDropoutProb))
+        let positions = try Tensor.arange(0, config.maxPositionEmbeddings).expand([1, -1])
+        try registerBuffer("position_ids", positions, persistent: false)
+        try registerBuffer("token_type_ids", Tensor.zeros(positions.sizes, dtype: .int64), persistent: false)
+    }
+
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
+        let inputIds = try ForwardArguments(args, kwargs).tensor(0, "input_ids", of: self)
+        let (batch, length) = (inputIds.sizes[0], inputIds.sizes[1])
+        guard let positions = buffer("position_ids"), let tokenTypes = buffer("token_type_ids") else {
+            throw TorchError.attributeError("'BertEmbeddings' object has no attribute 'position_ids'")
+        }
+        let positionIds = try positions.narrow(1, start: 0, length: length)
+        let tokenTypeIds = try tokenTypes.narrow(1, start: 0, length: length).expand([batch, length])
+        let inputsEmbeds = try child("word_embeddings", as: Embedding.self)(inputIds)
+        var embeddings = try inputsEmbeds + (try child("token_type_embeddings", as: Embedding.self)(tokenTypeIds))
+        embeddings = try embeddings + (try child("position_embeddings", as: Embedding.self)(positionIds))
+        embeddings = try child("LayerNorm", as: LayerNorm.self)(embeddings)
+        return .tensor(try child("dropout", as: Dropout.self)(embeddings))
+    }
+}
+
+/// transformers `BertSelfAttention` (eager): separate q/k/v projections, softmax attention.
+/// Returns `(context, attn_weights)`.
+public final class BertSelfAttention: Module {
+    public let config: BertConfig
+
+    public init(_ config: BertConfig) throws {
+        guard config.hiddenSize % config.numAttentionHeads == 0 else {
+            throw TorchError.valueError("The hidden size (\(config.hiddenSize)) is not a multiple of the number of attention heads (\(config.numAttentionHeads))")
+        }
+        self.config = config
+        super.init()
+        for name in ["query", "key", "value"] { try addModule(name, Linear(config.hiddenSize, config.hiddenSize)) }
+        try addModule("dropout", Dropout(p: config.attentionProbsDropoutProb))
+    }
+
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
+        let arguments = ForwardArguments(args, kwargs)
+        let hidden = try arguments.tensor(0, "hidden_states", of: self)
+        func project(_ name: String) throws -> Tensor {
+            try Attention.splitHeads(try child(name, as: Linear.self)(hidden), headDim: config.headDim)
+        }
+        let (query, key, value) = (try project("query"), try project("key"), try project("value"))
+        var weights = try query.matmul(try key.transpose(2, 3)) * (1 / Double(config.headDim).squareRoot())
+        if let mask = arguments.optionalTensor(1, "attention_mask") { weights = try weights + mask }
+        weights = try Attention.dropout(try weights.softmax(dim: -1), p: try child("dropout", as: Dropout.self).p, training: training)
+        let context = try Attention.mergeHeads(try weights.matmul(value))
+        return .tuple([.tensor(context), .tensor(weights)])
+    }
+}
+
+/// The `dense → dropout → LayerNorm(x + residual)` tail shared by `BertSelfOutput` and `BertOutput`.
+private func denseDropoutNorm(_ module: Module, _ args: [Value], _ kwargs: Kwargs) throws -> Value {
+    let arguments = ForwardArguments(args, kwargs)
+    var hidden = try arguments.tensor(0, "hidden_states", of: module)
+    let residual = try arguments.tensor(1, "input_tensor", of: module)
+    hidden = try module.child("dropout", as: Dropout.self)(try module.child("dense", as: Linear.self)(hidden))
+    return .tensor(try module.child("LayerNorm", as: LayerNorm.self)(try hidden + residual))
+}
+
+/// Registers `dense`, `LayerNorm`, `dropout` in the reference order.
+private func addDenseNormDropout(_ module: Module, _ inFeatures: Int, _ config: BertConfig) throws {
+    try module.addModule("dense", Linear(inFeatures, config.hiddenSize))
+    try module.addModule("LayerNorm", LayerNorm(config.hiddenSize, eps: config.layerNormEps))
+    try module.addModule("dropout", Dropout(p: config.hiddenDropoutProb))
+}
+
+/// transformers `BertSelfOutput`: attention output projection with residual LayerNorm.
+public final class BertSelfOutput: Module {
+    public init(_ config: BertConfig) throws {
+        super.init()
+        try addDenseNormDropout(self, config.hiddenSize, config)
+    }
+
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value { try denseDropoutNorm(self, args, kwargs) }
+}
+
+/// transformers `BertAttention`: self-attention then its output block. Returns `(output, attn_weights)`.
+public final class BertAttention: Module {
+    public init(_ config: BertConfig) throws {
+        super.init()
+        try addModule("self", BertSelfAttention(config))
+        try addModule("output", BertSelfOutput(config))
+    }
+
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
+        let hidden = try ForwardArguments(args, kwargs).tensor(0, "hidden_states", of: self)
+        let attended = try child("self", as: BertSelfAttention.self).call(args, kwargs: kwargs)
+        let output = try child("output", as: BertSelfOutput.self)
+            .call([.tensor(try attended.element(0)), .tensor(hidden)]).output()
+        return .tuple([.tensor(output), .tensor(try attended.element(1))])
+    }
+}
+
+/// transformers `BertIntermediate`: expansion to `intermediate_size` and the activation.
+public final class BertIntermediate: Module {
+    public init(_ config: BertConfig) throws {
+        super.init()
+        try addModule("dense", Linear(config.hiddenSize, config.intermediateSize))
+        try addModule("intermediate_act_fn", HFActivation.make(config.hiddenAct))
+    }
+
+    override public func forward(_ input: Tensor) throws -> Tensor {
+        try child("intermediate_act_fn", as: Module.self)(try child("dense", as: Linear.self)(input))
+    }
+}
+
+/// transformers `BertOutput`: projection back to `hidden_size` with residual LayerNorm.
+public final class BertOutput: Module {
+    public init(_ config: BertConfig) throws {
+        super.init()
+        try addDenseNormDropout(self, config.intermediateSize, config)
+    }
+
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value { try denseDropoutNorm(self, args, kwargs) }
+}
+
+/// transformers `BertLayer`: attention, intermediate, output.
+public final class BertLayer: Module {
+    public init(_ config: BertConfig) throws {
+        super.init()
+        try addModule("attention", BertAttention(config))
+        try addModule("intermediate", BertIntermediate(config))
+        try addModule("output", BertOutput(config))
+    }
+
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
+        let attention = try child("attention", as: BertAttention.self).call(args, kwargs: kwargs).element(0)
+        let intermediate = try child("intermediate", as: BertIntermediate.self)(attention)
+        return try child("output", as: BertOutput.self).call([.tensor(intermediate), .tensor(attention)])
+    }
+}
+
+/// transformers `BertEncoder`: the layer stack. Returns `{last_hidden_state}`.
+public final class BertEncoder: Module {
+    public init(_ config: BertConfig) throws {
+        super.init()
+        try addModule("layer", ModuleList(try (0..<config.numHiddenLayers).map { _ in try BertLayer(config) }))
+    }
+
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
+        var hidden = try ForwardArguments(args, kwargs).tensor(0, "hidden_states", of: self)
+        for layer in try child("layer", as: ModuleList.self).items {
+            hidden = try layer.call([.tensor(hidden)]).output()
+        }
+        return .dict(["last_hidden_state": .tensor(hidden)])
+    }
+}
+
+/// transformers `BertPooler`: dense + tanh on the first token.
+public final class BertPooler: Module {
+    public init(_ config: BertConfig) throws {
+        super.init()
+        try addModule("dense", Linear(config.hiddenSize, config.hiddenSize))
+        try addModule("activation", Tanh())
+    }
+
+    override public func forward(_ input: Tensor) throws -> Tensor {
+        try child("activation", as: Tanh.self)(try child("dense", as: Linear.self)(try input.select(1, 0)))
+    }
+}
+
+/// transformers `BertModel` with its pooler. Returns `{last_hidden_state, pooler_output}`.
+public final class BertModel: Module {
+    public let config: BertConfig
+
+    public init(_ config: BertConfig) throws {
+        self.config = config
+        super.init()
+        try addModule("embeddings", BertEmbeddings(config))
+        try addModule("encoder", BertEncoder(config))
+        try addModule("pooler", BertPooler(config))
+        try WeightInit.huggingFace(self, std: config.initializerRange)
+    }
+
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
+        let embeddings = try child("embeddings", as: BertEmbeddings.self).call(args, kwargs: kwargs).output()
+        let sequence = try child("encoder", as: BertEncoder.self).call([.tensor(embeddings)]).field("last_hidden_state")
+        let pooled = try child("pooler", as: BertPooler.self)(sequence)
+        return .dict(["last_hidden_state": .tensor(sequence), "pooler_output": .tensor(pooled)])
+    }
+}
