@@ -55,10 +55,13 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "130", "-y", "36", command])
         defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
 
-        let opened = try tmux.waitFor { $0.contains("trainable 44.4K") && $0.contains("ms") }
+        let latency = #"\d+(\.\d+)?(ms|µs) "#
+        let opened = try tmux.waitFor(60) {
+            $0.contains("trainable 44.4K") && $0.range(of: latency, options: .regularExpression) != nil
+        }
         #expect(opened.contains("Conv2d"))
         #expect(opened.contains("frozen 0"))
-        #expect(opened.range(of: #"\d+(\.\d+)?(ms|µs)"#, options: .regularExpression) != nil, "latencies appear")
+        #expect(opened.range(of: latency, options: .regularExpression) != nil, "latencies appear")
 
         try tmux.run(["send-keys", "-t", tmux.session, "j", "Space"])
         let toggled = try tmux.waitFor { $0.contains("frozen 156") }
