@@ -7,7 +7,7 @@ import Darwin
 
 /// The bytes of one checkpoint file, kept alive for as long as any record points into them.
 ///
-/// Files are memory-mapped read-only, so opening a multi-gigabyte checkpoint touches only the pages that
+/// Files are memory-mapped privately (copy-on-write), so opening a multi-gigabyte checkpoint touches only the pages that
 /// are actually read (headers when browsing), and tensor bytes are handed out without copying. Inputs
 /// that are not files (fuzzing, decompressed zip entries) own a heap copy instead.
 public final class FileBytes: @unchecked Sendable {
@@ -41,7 +41,9 @@ public final class FileBytes: @unchecked Sendable {
             isMapped = false
             return
         }
-        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
+        // Copy-on-write: tensors built on these pages may be modified in place (an `assign=True` load
+        // followed by training) without ever writing to the file.
+        let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0)
         guard let address, address != MAP_FAILED else { throw failure("cannot map") }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
         isMapped = true
