@@ -1,4 +1,5 @@
 import Foundation
+import NNModules
 
 /// Profile exports: JSON (also nntop's session file), CSV, and a Chrome/Perfetto trace.
 public enum ProfileExport {
@@ -14,17 +15,42 @@ public enum ProfileExport {
     }
 
     /// `{"model", "runs", "modules": [...]}`: modules in `named_modules()` order, statistics of the last call.
-    public static func json(model: String, report: ProfileReport) -> String {
-        let modules: [JSONText] = report.rows.map { row in
-            .object([("name", .string(row.name)), ("class", .string(row.className)), ("calls", .int(row.calls)),
-                     ("self_ms", percentiles(row.selfTime)), ("inclusive_ms", percentiles(row.inclusiveTime)),
-                     ("flops", .int(row.flops)), ("outputs", .array(row.outputs.map(statistics)))])
+    /// With `structure` (the same model's `moduleRecords()`), each module also carries what the TUI needs
+    /// to show the tree without the model, which makes the file an nntop session (`nntop FILE.json`).
+    public static func json(model: String, report: ProfileReport, structure: [ModuleRecord]? = nil,
+                            training: Bool? = nil) -> String {
+        var tensorIDs: [ObjectIdentifier: Int] = [:]
+        let modules: [JSONText] = report.rows.enumerated().map { index, row in
+            var fields: [(String, JSONText)] = [
+                ("name", .string(row.name)), ("class", .string(row.className)), ("calls", .int(row.calls)),
+                ("self_ms", percentiles(row.selfTime)), ("inclusive_ms", percentiles(row.inclusiveTime)),
+                ("flops", .int(row.flops)), ("outputs", .array(row.outputs.map(statistics)))]
+            if let structure, structure.indices.contains(index) {
+                let record = structure[index]
+                let params: [JSONText] = record.params.map { p in
+                    let id = tensorIDs[p.identity] ?? tensorIDs.count
+                    tensorIDs[p.identity] = id
+                    return .array([.string(p.name), p.shape.map { .array($0.map(JSONText.int)) } ?? .null,
+                                   .string(p.dtype.rawValue), .bool(p.flag), .int(id)])
+                }
+                fields += [("depth", .int(record.depth)), ("own_param_numel", .int(record.ownParamNumel)),
+                           ("buffer_bytes", .int(record.ownBufferBytes)), ("params", .array(params)),
+                           ("dtypes", .array(record.dtypes.map(JSONText.string))),
+                           ("devices", .array(record.devices.map(JSONText.string))),
+                           ("shared", .bool(record.isShared)), ("lazy", .bool(record.params.contains(where: \.isLazy)))]
+            }
+            return .object(fields)
         }
         var fields: [(String, JSONText)] = [("model", .string(model)), ("runs", .int(report.forwardPasses)), ("modules", .array(modules))]
+        if structure != nil { fields.insert(("format", .string(sessionFormat)), at: 0) }
+        if let training { fields.append(("training", .bool(training))) }
         if let first = report.firstNonFinite { fields.append(("first_non_finite", .string(first))) }
         if let failed = report.failedModule { fields.append(("failed_module", .string(failed))) }
         return JSONText.object(fields).rendered + "\n"
     }
+
+    /// Marks a JSON export that can be reopened in the TUI.
+    public static let sessionFormat = "nntop-session/1"
 
     /// One line per module: times in ms, FLOPs, and the first output's statistics.
     public static func csv(report: ProfileReport) -> String {

@@ -88,6 +88,27 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         #expect(try tmux.waitFor { $0.contains("EXIT=") }.contains("EXIT=0"))
     }
 
+    @Test func aRecordedProfileReopensWithoutTheModel() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-session-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let profile = Process()
+        profile.executableURL = URL(fileURLWithPath: Self.binary)
+        profile.arguments = ["profile", "lenet5", "--runs", "2", "--json", file]
+        profile.standardOutput = FileHandle.nullDevice
+        try profile.run()
+        profile.waitUntilExit()
+        #expect(profile.terminationStatus == 0)
+
+        let tmux = Tmux()
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "150", "-y", "30", "\(Self.binary) \(file); echo EXIT=$?; sleep 30"])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+        let screen = try tmux.waitFor { $0.contains("recorded session") && $0.contains("[2, 6, 24, 24]") }
+        #expect(screen.contains("recorded session"))
+        #expect(screen.contains("MaxPool2d") && screen.contains("[2, 6, 24, 24]") && screen.contains("trainable 44.4K"))
+        try tmux.run(["send-keys", "-t", tmux.session, "q"])
+        #expect(try tmux.waitFor { $0.contains("EXIT=") }.contains("EXIT=0"))
+    }
+
     @Test func notATerminalPointsToSummary() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)

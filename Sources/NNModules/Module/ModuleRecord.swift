@@ -28,6 +28,16 @@ public struct ModuleRecord: Sendable, Equatable {
     public let children: [String]
     /// Reachable under another name too (only the first name is listed by `named_modules`).
     public let isShared: Bool
+
+    /// Dtypes of the own parameters and buffers, each once, in registration order.
+    public var dtypes: [String] { Self.unique((params + buffers).map(\.dtype.rawValue)) }
+    /// Devices of the own parameters and buffers, each once.
+    public var devices: [String] { Self.unique((params + buffers).map(\.device.rawValue)) }
+
+    static func unique(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
+    }
 }
 
 extension Module {

@@ -73,6 +73,8 @@ public enum RunnerState: Sendable, Equatable {
     case paused
     /// The sample forward threw; the message is shown in the header.
     case failed(String)
+    /// A profile recorded earlier (`nntop FILE.json`): nothing runs, the numbers are the file's.
+    case recorded
 }
 
 /// One immutable picture of the profiler, published by the runner and read at the UI's frame rate.

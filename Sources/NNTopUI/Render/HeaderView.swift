@@ -41,6 +41,7 @@ enum HeaderView {
         case .running: return Segment("● running", .trainable)
         case .paused: return Segment("paused", .warning)
         case .failed: return Segment("✗ failed", .error)
+        case .recorded: return Segment("recorded session", .warning)
         }
     }
 }

@@ -35,7 +35,8 @@ struct ProfileCommand: ParsableCommand {
         }
         let report = snapshot.report
         try CLIError.wrap {
-            if let json { try ProfileExport.json(model: loaded.name, report: report).write(toFile: json, atomically: true, encoding: .utf8) }
+            if let json { try ProfileExport.json(model: loaded.name, report: report, structure: loaded.module.moduleRecords(),
+                                                training: loaded.module.training).write(toFile: json, atomically: true, encoding: .utf8) }
             if let csv { try ProfileExport.csv(report: report).write(toFile: csv, atomically: true, encoding: .utf8) }
             if let trace { try ProfileExport.chromeTrace(model: loaded.name, report: report).write(toFile: trace, atomically: true, encoding: .utf8) }
         }

@@ -3,6 +3,7 @@ import Foundation
 import NNModules
 import NNTopUI
 import Profiler
+import Synchronization
 
 /// `nntop MODEL`: the interactive view — the module tree with live per-layer latency and activation
 /// statistics from sample inputs running on a background thread.
@@ -22,21 +23,39 @@ struct TopCommand: ParsableCommand {
             FileHandle.standardError.write(Data((problem + "\n").utf8))
             throw ExitCode(2)
         }
+        if SessionFile.isSession(model) {
+            let session = try CLIError.wrap { try SessionFile.load(model) }
+            try browse(session.info, initialSnapshot: session.snapshot, runner: nil, parameterNames: [:], modelName: session.info.name)
+            return
+        }
         let loaded = try CLIError.wrap { try ModelSource.load(model) }
         loaded.module.eval()
         let first = ModuleProfiler(attachingTo: loaded.module)
         _ = try? loaded.module.call(loaded.sampleInput)
         first.detach()
         let built = ModelInfoBuilder.build(name: loaded.name, source: loaded.source, model: loaded.module, profile: first.report())
-        let names = built.parameterNames
         let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput)
         runner.start()
         defer { runner.stop() }
+        try browse(built.info, initialSnapshot: nil, runner: runner, parameterNames: built.parameterNames, modelName: loaded.name)
+    }
+
+    /// Runs the interactive view; `runner` is nil when replaying a recorded session.
+    private func browse(_ info: ModelInfo, initialSnapshot: ProfileSnapshot?, runner: ProfileRunner?,
+                        parameterNames names: [Int: String], modelName: String) throws {
         var adapter = SnapshotAdapter()
-        var exportMessage: String?
+        var pendingSnapshot = initialSnapshot
+        let exportMessage = Mutex<String?>(nil)
         let final = NCursesTerminal.session(.init(color: noColor ? .mono : .color, mouse: !noMouse)) { term in
-            let state = AppState(model: built.info, size: term.size, readonly: readonly, colorMode: term.colorMode, ascii: ascii)
-            return TUIApp.run(initial: state, terminal: term, snapshots: { adapter.next(runner.snapshot) }, perform: { effect in
+            let state = AppState(model: info, size: term.size, readonly: readonly, colorMode: term.colorMode, ascii: ascii)
+            return TUIApp.run(initial: state, terminal: term, snapshots: {
+                if let first = pendingSnapshot {
+                    pendingSnapshot = nil
+                    return first
+                }
+                return adapter.next(runner?.snapshot)
+            }, perform: { effect in
+                guard let runner else { return nil }
                 switch effect {
                 case .setRequiresGrad(let ids, let flag):
                     let targets = ids.compactMap { names[$0] }
@@ -48,13 +67,15 @@ struct TopCommand: ParsableCommand {
                 case .togglePause:
                     runner.setPaused(!runner.isPaused)
                 case .export:
-                    if let report = runner.snapshot?.report {
-                        let file = "nntop-\(loaded.name)-\(Int(Date().timeIntervalSince1970)).json"
+                    runner.perform { [runner] model in
+                        guard let report = runner.snapshot?.report else { return }
+                        let file = "nntop-\(modelName)-\(Int(Date().timeIntervalSince1970)).json"
+                        let text = ProfileExport.json(model: modelName, report: report, structure: model.moduleRecords(), training: model.training)
                         do {
-                            try ProfileExport.json(model: loaded.name, report: report).write(toFile: file, atomically: true, encoding: .utf8)
-                            exportMessage = "exported the profile to \(file)"
+                            try text.write(toFile: file, atomically: true, encoding: .utf8)
+                            exportMessage.withLock { $0 = "exported the profile to \(file) (reopen it with `nntop \(file)`)" }
                         } catch {
-                            exportMessage = "export failed: \(error)"
+                            exportMessage.withLock { $0 = "export failed: \(error)" }
                         }
                     }
                 case .quit:
@@ -64,7 +85,7 @@ struct TopCommand: ParsableCommand {
             })
         }
         if let signal = NCursesTerminal.receivedSignal { throw ExitCode(128 + signal) }
-        if let exportMessage { print(exportMessage) }
+        if let message = exportMessage.withLock({ $0 }) { print(message) }
         if let freezeOut {
             try CLIError.wrap { try FreezePatterns.json(final.model).write(toFile: freezeOut, atomically: true, encoding: .utf8) }
         }

@@ -31,14 +31,13 @@ enum ModelInfoBuilder {
         for r in records {
             let ids = r.params.compactMap { idByIdentity[$0.identity] }
             for id in ids { parameters[id].ownerRows.append(r.index) }
-            let tensors = r.params + r.buffers
             let profileRow = profile?.rows.indices.contains(r.index) == true ? profile?.rows[r.index] : nil
             let shape = profileRow?.outputs.first.map { "[" + $0.shape.map(String.init).joined(separator: ", ") + "]" }
             let failed = profile?.failedModule == r.name ? "forward failed here" : nil
             rows.append(ModuleRow(
                 name: r.name, className: r.className, depth: r.depth, parent: parentRow(of: r.name, in: rowByName),
                 ownParamNumel: r.ownParamNumel, bufferBytes: r.ownBufferBytes,
-                dtypes: unique(tensors.map(\.dtype.rawValue)), devices: unique(tensors.map(\.device.rawValue)),
+                dtypes: r.dtypes, devices: r.devices,
                 outputShape: shape, flops: profileRow.map(\.flops), paramIDs: ids, isShared: r.isShared,
                 hasLazyParams: r.params.contains(where: \.isLazy), error: failed))
         }
@@ -50,10 +49,5 @@ enum ModelInfoBuilder {
         if name.isEmpty { return nil }
         guard let dot = name.lastIndex(of: ".") else { return rows[""] }
         return rows[String(name[..<dot])] ?? rows[""]
-    }
-
-    static func unique(_ items: [String]) -> [String] {
-        var seen = Set<String>()
-        return items.filter { seen.insert($0).inserted }
     }
 }
