@@ -7,7 +7,7 @@ extension Module {
     /// torch: `module(*args, **kwargs)`.
     @discardableResult
     public func call(_ args: [Value], kwargs: Kwargs = [:]) throws -> Value {
-        if hooks.isEmptyForForward && GlobalModuleHooks.count.load(ordering: .relaxed) == 0 {
+        if hooks.isEmptyForCall && GlobalModuleHooks.count.load(ordering: .relaxed) == 0 {
             return try forward(args, kwargs: kwargs)
         }
         return try callWithHooks(args, kwargs: kwargs)
@@ -50,6 +50,11 @@ extension Module {
             }
         }
 
+        let fullBackward = hooks.isFullBackwardHook == true ? Array(hooks.backward.values) : []
+        let backwardState = fullBackward.isEmpty && hooks.backwardPre.isEmpty ? nil
+            : BackwardHookState(module: self, hooks: fullBackward, preHooks: Array(hooks.backwardPre.values))
+        if let backwardState { args = backwardState.setupInputHook(args) }
+
         let globalPost = Array(global.post.values)
         let localPost = Array(hooks.forward.values)
         var calledAlways = Set<Int>()
@@ -64,6 +69,8 @@ extension Module {
                 if entry.alwaysCall { calledAlways.insert(i) }
                 if let replaced = try Module.run(entry, self, args, kwargs, output) { output = replaced }
             }
+            if let backwardState { output = backwardState.setupOutputHook(output) }
+            if hooks.isFullBackwardHook == false && !hooks.backward.isEmpty { installLegacyBackwardHooks(on: output) }
             return output
         } catch {
             // PyTorch runs the always_call hooks that have not run yet and ignores (warns about) their errors.
@@ -79,6 +86,21 @@ extension Module {
             }
             throw error
         }
+    }
+
+    /// torch's non-full `register_backward_hook`: the hooks see the gradients of the last autograd node of
+    /// the forward only, which is why PyTorch deprecates them.
+    private func installLegacyBackwardHooks(on output: Value) {
+        guard let node = output.flattenedTensors().first?.tensor.gradFn else { return }
+        let legacy = Array(hooks.backward.values)
+        node.registerHook { [unowned self] gradInput, gradOutput in
+            var result = gradInput
+            for hook in legacy {
+                if let replaced = try hook(self, result, gradOutput) { result = replaced }
+            }
+            return result
+        }
+        Warnings.warn("Using a non-full backward hook when the forward contains multiple autograd Nodes is deprecated and will be removed in future versions. This hook will be missing some grad_input. Please use register_full_backward_hook to get the documented behavior.", category: "FutureWarning")
     }
 
     private static func run(_ entry: ForwardHookEntry, _ module: Module, _ args: [Value], _ kwargs: Kwargs,

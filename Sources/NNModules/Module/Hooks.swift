@@ -81,7 +81,8 @@ struct HookTables {
     var loadStateDictPre: OrderedDictionary<Int, LoadStateDictPreHook> = [:]
     var loadStateDictPost: OrderedDictionary<Int, LoadStateDictPostHook> = [:]
 
-    var isEmptyForForward: Bool { forwardPre.isEmpty && forward.isEmpty }
+    /// No hook of any kind that acts during a call: the call can go straight to `forward`.
+    var isEmptyForCall: Bool { forwardPre.isEmpty && forward.isEmpty && backward.isEmpty && backwardPre.isEmpty }
 }
 
 extension OrderedDictionary where Key == Int {

@@ -14,6 +14,12 @@ public class Tensor: CustomStringConvertible {
     private var requiresGradFlag = false
     /// torch: `.grad`, accumulated by backward.
     public var grad: Tensor?
+    /// torch: `grad_fn` — the node that produced this tensor in the recorded graph (nil for leaves).
+    public internal(set) var gradFn: AutogradNode?
+    /// Which output of `gradFn` this tensor is.
+    var outputNr = 0
+    /// The `AccumulateGrad` node of a leaf that requires grad, created on first use.
+    var accumulateNode: AutogradNode?
 
     public init(storage: Storage?, storageOffset: Int = 0, shape: [Int], strides: [Int]? = nil,
                 dtype: DType, device: Device) {
@@ -119,7 +125,7 @@ public class Tensor: CustomStringConvertible {
 
     /// torch: `requires_grad`. Only floating point and complex tensors can require gradients.
     public var requiresGrad: Bool {
-        get { requiresGradFlag }
+        get { requiresGradFlag || gradFn != nil }
         set { requiresGradFlag = newValue && (dtype.isFloatingPoint || dtype.isComplex) }
     }
 
@@ -133,8 +139,8 @@ public class Tensor: CustomStringConvertible {
         return self
     }
 
-    /// torch: `is_leaf`. Every tensor nntop creates outside autograd is a leaf.
-    public var isLeaf: Bool { true }
+    /// torch: `is_leaf` — not produced by a recorded operation.
+    public var isLeaf: Bool { gradFn == nil }
 
     /// torch: `data_ptr()`: the address of the first element, equal for tensors sharing memory.
     public var dataPointer: Int {
@@ -171,7 +177,6 @@ public class Tensor: CustomStringConvertible {
 }
 
 extension Tensor {
-    /// torch: `type(t.grad_fn).__name__`. No graph is recorded yet (reverse-mode autograd is issue #7), so
-    /// every tensor is a leaf and prints without `grad_fn`.
-    public var gradFnName: String? { nil }
+    /// torch: `type(t.grad_fn).__name__`, e.g. `AddBackward0`.
+    public var gradFnName: String? { gradFn?.name }
 }

@@ -1,0 +1,77 @@
+import Synchronization
+
+/// A node of the recorded graph (torch: `grad_fn`): given the gradients of its outputs it returns the
+/// gradients of its inputs, which flow along `nextEdges` (torch: `next_functions`).
+public final class AutogradNode {
+    public struct Edge {
+        public let node: AutogradNode
+        public let inputNr: Int
+    }
+
+    /// torch: `type(grad_fn).__name__` (`AddBackward0`, `AccumulateGrad`, ...).
+    public let name: String
+    public internal(set) var nextEdges: [Edge?]
+    let outputCount: Int
+    /// Higher runs first among ready nodes, like PyTorch's `sequence_nr` ordering.
+    let sequenceNr: Int
+    private var backwardFn: (([Tensor?]) throws -> [Tensor?])?
+    /// For `AccumulateGrad`: the leaf whose `.grad` receives the gradient.
+    weak var leaf: Tensor?
+    /// torch: `register_prehook` — sees (and may replace) the gradients of the outputs.
+    var preHooks: [([Tensor?]) throws -> [Tensor?]?] = []
+    /// torch: `register_hook` — sees the input gradients (and may replace them) and the output gradients.
+    var postHooks: [([Tensor?], [Tensor?]) throws -> [Tensor?]?] = []
+
+    static let sequence = Atomic<Int>(0)
+
+    init(name: String, nextEdges: [Edge?], outputCount: Int, backward: (([Tensor?]) throws -> [Tensor?])?) {
+        self.name = name
+        self.nextEdges = nextEdges
+        self.outputCount = outputCount
+        self.backwardFn = backward
+        self.sequenceNr = AutogradNode.sequence.add(1, ordering: .relaxed).oldValue
+    }
+
+    /// The node that accumulates into `leaf.grad` (torch: `AccumulateGrad`), one per leaf tensor.
+    static func accumulator(for leaf: Tensor) -> AutogradNode {
+        if let existing = leaf.accumulateNode { return existing }
+        let node = AutogradNode(name: "AccumulateGrad", nextEdges: [], outputCount: 1, backward: nil)
+        node.leaf = leaf
+        leaf.accumulateNode = node
+        return node
+    }
+
+    /// Runs the node: pre-hooks, the backward formula (or accumulation into a leaf), post-hooks.
+    func apply(_ outputGrads: [Tensor?]) throws -> [Tensor?] {
+        var grads = outputGrads + [Tensor?](repeating: nil, count: max(0, outputCount - outputGrads.count))
+        for hook in preHooks { if let replaced = try hook(grads) { grads = replaced } }
+        if let leaf {
+            if let g = grads.first ?? nil {
+                let incoming = try GradMode.noGrad { try g.sizes == leaf.sizes ? g : g.sumTo(leaf.sizes) }
+                if let existing = leaf.grad {
+                    leaf.grad = try GradMode.noGrad { try existing + incoming }
+                } else {
+                    leaf.grad = try GradMode.noGrad { try incoming.detach().contiguousCopy() }
+                }
+            }
+            return []
+        }
+        guard let backwardFn else {
+            throw TorchError.runtimeError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+        }
+        // A node none of whose outputs received a gradient passes none on (its hooks still run).
+        var inputGrads = grads.allSatisfy({ $0 == nil })
+            ? [Tensor?](repeating: nil, count: nextEdges.count)
+            : try GradMode.noGrad { try backwardFn(grads) }
+        for hook in postHooks { if let replaced = try hook(inputGrads, grads) { inputGrads = replaced } }
+        return inputGrads
+    }
+
+    /// Frees the saved tensors once used, unless the graph is retained.
+    func release() { backwardFn = nil }
+
+    /// torch: `grad_fn.register_prehook(hook)`.
+    public func registerPreHook(_ hook: @escaping ([Tensor?]) throws -> [Tensor?]?) { preHooks.append(hook) }
+    /// torch: `grad_fn.register_hook(hook)`.
+    public func registerHook(_ hook: @escaping ([Tensor?], [Tensor?]) throws -> [Tensor?]?) { postHooks.append(hook) }
+}

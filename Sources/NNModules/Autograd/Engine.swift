@@ -1,0 +1,112 @@
+/// Reverse-mode execution (torch: `Tensor.backward`): gradients flow from the root through the recorded
+/// nodes in dependency order; among ready nodes the most recently created runs first, as in PyTorch, which
+/// fixes the order backward hooks fire in.
+enum AutogradEngine {
+    static func run(root: AutogradNode.Edge, gradient: Tensor, retainGraph: Bool) throws {
+        var dependencies: [ObjectIdentifier: Int] = [:]
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(root.node)]
+        var stack = [root.node]
+        while let node = stack.popLast() {
+            for case let edge? in node.nextEdges {
+                let id = ObjectIdentifier(edge.node)
+                dependencies[id, default: 0] += 1
+                if seen.insert(id).inserted { stack.append(edge.node) }
+            }
+        }
+        var buffers: [ObjectIdentifier: [Tensor?]] = [:]
+        func add(_ grad: Tensor?, to edge: AutogradNode.Edge) throws {
+            let id = ObjectIdentifier(edge.node)
+            var buffer = buffers[id] ?? [Tensor?](repeating: nil, count: max(edge.node.outputCount, edge.inputNr + 1))
+            if let grad {
+                if let existing = buffer[edge.inputNr] {
+                    buffer[edge.inputNr] = try GradMode.noGrad { try existing + grad }
+                } else {
+                    buffer[edge.inputNr] = grad
+                }
+            }
+            buffers[id] = buffer
+        }
+        try add(gradient, to: root)
+        var ready = [root.node]
+        while !ready.isEmpty {
+            let index = ready.indices.max { ready[$0].sequenceNr < ready[$1].sequenceNr } ?? 0
+            let node = ready.remove(at: index)
+            let id = ObjectIdentifier(node)
+            let inputGrads = try node.apply(buffers.removeValue(forKey: id) ?? [])
+            if !retainGraph { node.release() }
+            for (i, edge) in node.nextEdges.enumerated() {
+                guard let edge else { continue }
+                try add(i < inputGrads.count ? inputGrads[i] : nil, to: edge)
+                let nextID = ObjectIdentifier(edge.node)
+                dependencies[nextID, default: 1] -= 1
+                if dependencies[nextID] == 0 { ready.append(edge.node) }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// torch: `backward(gradient=None, retain_graph=False)`; accumulates into the `.grad` of the leaves.
+    public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) throws {
+        guard requiresGrad else {
+            throw TorchError.runtimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        }
+        let root = AutogradNode.Edge(node: gradFn ?? AutogradNode.accumulator(for: self), inputNr: gradFn == nil ? 0 : outputNr)
+        let seed: Tensor
+        if let gradient {
+            guard gradient.sizes == sizes else {
+                throw TorchError.runtimeError("Mismatch in shape: grad_output[0] has a shape of \(torchSize(gradient.sizes)) and output[0] has a shape of \(torchSize(sizes)).")
+            }
+            seed = gradient
+        } else {
+            guard count == 1 else { throw TorchError.runtimeError("grad can be implicitly created only for scalar outputs") }
+            seed = Tensor.ones(sizes, dtype: dtype, device: device)
+        }
+        try AutogradEngine.run(root: root, gradient: seed, retainGraph: retainGraph)
+    }
+
+    /// Records `outputs` as computed from `inputs` by an operation named `name` (torch's `*Backward0`
+    /// classes); `backward` maps the outputs' gradients to the inputs' gradients (nil where none). Does
+    /// nothing under `noGrad` or when no input requires grad.
+    public static func recordOperation(_ name: String, inputs: [Tensor?], outputs: [Tensor],
+                                       backward: @escaping ([Tensor?]) throws -> [Tensor?]) {
+        guard GradMode.isEnabled, inputs.contains(where: { $0?.requiresGrad ?? false }) else { return }
+        let edges: [AutogradNode.Edge?] = inputs.map { input in
+            guard let input, input.requiresGrad else { return nil }
+            if let fn = input.gradFn { return .init(node: fn, inputNr: input.outputNr) }
+            return .init(node: AutogradNode.accumulator(for: input), inputNr: 0)
+        }
+        let node = AutogradNode(name: name, nextEdges: edges, outputCount: outputs.count, backward: backward)
+        for (i, output) in outputs.enumerated() {
+            output.gradFn = node
+            output.outputNr = i
+        }
+    }
+
+    /// Sums a broadcast gradient back to `shape` (the reverse of `expand`).
+    public func sumTo(_ shape: [Int]) throws -> Tensor {
+        if sizes == shape { return self }
+        let values = try toDoubles()
+        let lead = rank - shape.count
+        guard lead >= 0 else { throw TorchError.runtimeError("sumTo: cannot reduce \(torchSize(sizes)) to \(torchSize(shape))") }
+        var out = [Double](repeating: 0, count: shape.reduce(1, *))
+        let targetStrides = Tensor.contiguousStrides(for: shape)
+        var index = [Int](repeating: 0, count: rank)
+        for v in values {
+            var target = 0
+            for d in 0..<shape.count where shape[d] != 1 { target += index[d + lead] * targetStrides[d] }
+            out[target] += v
+            var d = rank - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < sizes[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return Tensor(out, shape: shape, dtype: dtype)
+    }
+
+    /// A contiguous copy that owns its memory (for `.grad`, which must not alias an input's gradient).
+    func contiguousCopy() throws -> Tensor { try clone() }
+}
