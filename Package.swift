@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
-        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules"]),
+        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules", "ModelZoo", "GoldenSupport"]),
     ]
 )

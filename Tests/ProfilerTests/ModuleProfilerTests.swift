@@ -89,3 +89,13 @@ final class Worker: Module {
         #expect(profiler.report().firstNonFinite == "1")
     }
 }
+
+@Suite struct OverheadBenchmarkTests {
+    @Test func measuresAllThreeVariantsAndLeavesNoHooks() throws {
+        let model = Sequential(Linear(8, 8), ReLU(), Linear(8, 2))
+        let result = try OverheadBenchmark.run(model: model, inputs: [.tensor(Tensor.ones([4, 8]))], runs: 3)
+        #expect(result.hookCallsPerForward == 8, "4 modules, a pre and a post hook each")
+        #expect(result.plainMedianMs > 0 && result.hookedMedianMs > 0 && result.statisticsMedianMs > 0)
+        #expect(model.modules().allSatisfy { $0.forwardHookCount == 0 && $0.forwardPreHookCount == 0 })
+    }
+}
