@@ -31,9 +31,11 @@ struct TopCommand: ParsableCommand {
         let loaded = try CLIError.wrap { try ModelSource.load(model) }
         loaded.module.eval()
         let first = ModuleProfiler(attachingTo: loaded.module)
-        _ = try? loaded.module.call(loaded.sampleInput)
+        var forwardError: String?
+        do { _ = try loaded.module.call(loaded.sampleInput) } catch { forwardError = "\(error)" }
         first.detach()
-        let built = ModelInfoBuilder.build(name: loaded.name, source: loaded.source, model: loaded.module, profile: first.report())
+        let built = ModelInfoBuilder.build(name: loaded.name, source: loaded.source, model: loaded.module,
+                                           profile: first.report(), forwardError: forwardError)
         let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput)
         runner.start()
         defer { runner.stop() }

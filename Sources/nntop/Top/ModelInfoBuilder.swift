@@ -11,7 +11,8 @@ enum ModelInfoBuilder {
         let parameterNames: [Int: String]
     }
 
-    static func build(name: String, source: String, model: Module, profile: ProfileReport?) -> Result {
+    /// `forwardError` is the message of a failed sample forward, shown on the module where it failed.
+    static func build(name: String, source: String, model: Module, profile: ProfileReport?, forwardError: String? = nil) -> Result {
         let records = model.moduleRecords()
         var rowByName: [String: Int] = [:]
         for r in records { rowByName[r.name] = r.index }
@@ -33,7 +34,7 @@ enum ModelInfoBuilder {
             for id in ids { parameters[id].ownerRows.append(r.index) }
             let profileRow = profile?.rows.indices.contains(r.index) == true ? profile?.rows[r.index] : nil
             let shape = profileRow?.outputs.first.map { "[" + $0.shape.map(String.init).joined(separator: ", ") + "]" }
-            let failed = profile?.failedModule == r.name ? "forward failed here" : nil
+            let failed = profile?.failedModule == r.name ? (forwardError ?? "forward failed here") : nil
             rows.append(ModuleRow(
                 name: r.name, className: r.className, depth: r.depth, parent: parentRow(of: r.name, in: rowByName),
                 ownParamNumel: r.ownParamNumel, bufferBytes: r.ownBufferBytes,
