@@ -8,14 +8,8 @@ public final class ModuleList: Module {
 
     public var count: Int { _modules.count }
 
-    private func index(_ idx: Int) throws -> Int {
-        let n = _modules.count
-        guard idx >= -n, idx < n else { throw TorchError.indexError("index \(idx) is out of range") }
-        return idx < 0 ? idx + n : idx
-    }
-
     public subscript(idx: Int) -> Module? {
-        get throws { _modules.values[try index(idx)] }
+        get throws { _modules.values[try childPosition(idx)] }
     }
 
     /// The children as a Swift array (skipping `None` slots), for forward loops.
@@ -34,15 +28,13 @@ public final class ModuleList: Module {
     }
 
     public func set(_ idx: Int, _ module: Module) throws {
-        try setAttribute(_modules.keys[try index(idx)], .module(module))
+        try setAttribute(_modules.keys[try childPosition(idx)], .module(module))
     }
 
     /// torch: `del ml[idx]` — renumbers the remaining children.
     public func remove(at idx: Int) throws {
-        _modules.remove(at: try index(idx))
-        let values = Array(_modules.values)
-        _modules = [:]
-        for (i, m) in values.enumerated() { _modules[String(i)] = m }
+        _modules.remove(at: try childPosition(idx))
+        setNumberedChildren(Array(_modules.values))
     }
 
     @discardableResult
@@ -63,8 +55,7 @@ public final class ModuleList: Module {
         let position = min(max(idx < 0 ? idx + n : idx, 0), n)
         var values = Array(_modules.values)
         values.insert(module, at: position)
-        _modules = [:]
-        for (i, m) in values.enumerated() { _modules[String(i)] = m }
+        setNumberedChildren(values)
     }
 
     /// torch: `ml += [...]`.

@@ -18,19 +18,13 @@ public final class Sequential: Module {
 
     public var count: Int { _modules.count }
 
-    private func index(_ idx: Int) throws -> Int {
-        let n = _modules.count
-        guard idx >= -n, idx < n else { throw TorchError.indexError("index \(idx) is out of range") }
-        return idx < 0 ? idx + n : idx
-    }
-
     /// torch: `seq[idx]` (negative indices allowed) and `seq[idx] = module`.
     public subscript(idx: Int) -> Module? {
-        get throws { _modules.values[try index(idx)] }
+        get throws { _modules.values[try childPosition(idx)] }
     }
 
     public func set(_ idx: Int, _ module: Module) throws {
-        let key = _modules.keys[try index(idx)]
+        let key = _modules.keys[try childPosition(idx)]
         try setAttribute(key, .module(module))
     }
 
@@ -51,15 +45,9 @@ public final class Sequential: Module {
 
     /// torch: `del seq[idx]` — the remaining keys are renumbered `"0".."n-1"`.
     public func remove(at idx: Int) throws {
-        let i = try index(idx)
+        let i = try childPosition(idx)
         _modules.remove(at: i)
-        renumber()
-    }
-
-    private func renumber() {
-        let values = Array(_modules.values)
-        _modules = [:]
-        for (i, m) in values.enumerated() { _modules[String(i)] = m }
+        setNumberedChildren(Array(_modules.values))
     }
 
     /// torch: `append(module)`; the key is `str(len(self))`.
@@ -77,8 +65,7 @@ public final class Sequential: Module {
         let position = idx < 0 ? idx + n : idx
         var values = Array(_modules.values)
         values.insert(module, at: position)
-        _modules = [:]
-        for (i, m) in values.enumerated() { _modules[String(i)] = m }
+        setNumberedChildren(values)
         return self
     }
 
