@@ -1,35 +1,11 @@
-/// Layers whose structure (parameters, names, repr) nntop reproduces already but whose forward pass is
-/// computed by the compute issue (#3): calling them says so.
-
-/// torch.nn.Upsample.
-public final class Upsample: Module {
-    public let size: [Int]?
-    public let scaleFactor: Double?
-    public let mode: String
-    public let alignCorners: Bool?
-
-    public init(size: [Int]? = nil, scaleFactor: Double? = nil, mode: String = "nearest", alignCorners: Bool? = nil) {
-        self.size = size
-        self.scaleFactor = scaleFactor
-        self.mode = mode
-        self.alignCorners = alignCorners
-        super.init()
-    }
-
-    override public func extraRepr() -> String {
-        let info = scaleFactor.map { "scale_factor=" + pythonFloat($0) } ?? "size=" + (size.map(pythonTuple) ?? "None")
-        return info + ", mode=" + pythonStringRepr(mode)
-    }
-
-    override public func forward(_ input: Tensor) throws -> Tensor { throw notComputedYet("Upsample") }
-}
-
 /// torch.nn.MultiheadAttention (parameter layout of PyTorch: packed `in_proj_weight` when query, key
 /// and value share the embedding size, separate projections otherwise).
 public final class MultiheadAttention: Module {
     public let embedDim: Int, numHeads: Int, kdim: Int, vdim: Int
     public let dropout: Double
     public let batchFirst: Bool
+    /// torch: `add_zero_attn` — a zero key/value appended to every sequence.
+    public let addZeroAttn: Bool
 
     public init(_ embedDim: Int, _ numHeads: Int, dropout: Double = 0, bias: Bool = true, addBiasKV: Bool = false,
                 addZeroAttn: Bool = false, kdim: Int? = nil, vdim: Int? = nil, batchFirst: Bool = false,
@@ -41,6 +17,7 @@ public final class MultiheadAttention: Module {
         self.vdim = vdim ?? embedDim
         self.dropout = dropout
         self.batchFirst = batchFirst
+        self.addZeroAttn = addZeroAttn
         super.init()
         func param(_ shape: [Int]) -> Parameter { Parameter(Tensor.empty(shape, dtype: dtype, device: device)) }
         let sameDim = self.kdim == embedDim && self.vdim == embedDim
@@ -84,26 +61,4 @@ public final class MultiheadAttention: Module {
     }
 
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value { try multiheadAttentionForward(args, kwargs: kwargs) }
-}
-
-/// torch.nn.TransformerEncoderLayer (post-norm by default); the activation is functional, not a child.
-public final class TransformerEncoderLayer: Module {
-    public let normFirst: Bool
-
-    public init(dModel: Int, nhead: Int, dimFeedforward: Int = 2048, dropout: Double = 0.1, layerNormEps: Double = 1e-5,
-                batchFirst: Bool = false, normFirst: Bool = false, bias: Bool = true,
-                device: Device? = nil, dtype: DType? = nil) throws {
-        self.normFirst = normFirst
-        super.init()
-        try addModule("self_attn", MultiheadAttention(dModel, nhead, dropout: dropout, bias: bias, batchFirst: batchFirst, device: device, dtype: dtype))
-        try addModule("linear1", Linear(dModel, dimFeedforward, bias: bias, device: device, dtype: dtype))
-        try addModule("dropout", Dropout(p: dropout))
-        try addModule("linear2", Linear(dimFeedforward, dModel, bias: bias, device: device, dtype: dtype))
-        try addModule("norm1", LayerNorm(dModel, eps: layerNormEps, bias: bias, device: device, dtype: dtype))
-        try addModule("norm2", LayerNorm(dModel, eps: layerNormEps, bias: bias, device: device, dtype: dtype))
-        try addModule("dropout1", Dropout(p: dropout))
-        try addModule("dropout2", Dropout(p: dropout))
-    }
-
-    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value { throw notComputedYet("TransformerEncoderLayer") }
 }
