@@ -43,6 +43,13 @@ import Testing
         try expectClose(y, try input.softmax(dim: dim))
     }
 
+    @Test func softmaxOfAZeroDimensionalTensorIsOne() throws {
+        #expect(try Softmax(dim: 0)(Tensor(scalar: 3)).item() == 1)
+        let (y, warnings) = try Warnings.capture { try Softmax()(Tensor(scalar: -2)) }
+        #expect(try y.item() == 1)
+        #expect(warnings.count == 1)
+    }
+
     @Test func metaAndEmpty() throws {
         #expect(try GELU()(Tensor.empty([2, 8], device: .meta)).isMeta)
         #expect(try ReLU()(Tensor.empty([0, 3])).sizes == [0, 3])

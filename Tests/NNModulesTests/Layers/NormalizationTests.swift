@@ -81,6 +81,15 @@ import Testing
         let a = 1 / (1 + eps).squareRoot(), b = 2 / (4 + eps).squareRoot()
         try expectClose(y, [-a, a, -2 * b, 2 * b + 1])
         #expect(try gn(Tensor.empty([0, 4, 3])).sizes == [0, 4, 3])
+        // Without affine parameters any channel count divisible by the groups is normalized.
+        let s = 1 / (2.0 / 3 + eps).squareRoot()
+        try expectClose(try GroupNorm(2, 4, affine: false)(tensor([0, 1, 2, 4, 5, 6], [1, 6])), [-s, 0, s, -s, 0, s])
+        #expect(torchErrorMessage { try gn(Tensor.zeros([2, 6])) }
+            == "Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [4] and input of shape [2, 6]")
+        #expect(torchErrorMessage { try gn(Tensor.zeros([2, 5])) }
+            == "Expected number of channels in input to be divisible by num_groups, but got input of shape [2, 5] and num_groups=2")
+        #expect(torchErrorMessage { try GroupNorm(1, 1)(Tensor.zeros([1, 1])) }
+            == "Expected more than 1 value per channel when training, got input size [1, 1]")
     }
 
     @Test func rmsNormByHand() throws {
