@@ -96,8 +96,15 @@ public final class Softmax: Module {
         super.init()
     }
     override public func extraRepr() -> String { "dim=\(dim.map(String.init) ?? "None")" }
+    /// Without `dim`, PyTorch's legacy `_get_softmax_dim` rule: dimension 0 for 0-, 1- and 3-D inputs, else 1,
+    /// with its deprecation warning.
     override public func forward(_ input: Tensor) throws -> Tensor {
-        try input.softmax(dim: dim ?? (input.rank <= 1 || input.rank == 3 ? 0 : 1))
+        if dim == nil {
+            Warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as an argument.")
+        }
+        // A 0-d input is its own (one-element) row.
+        if input.rank == 0 { return try input.unsqueeze(0).softmax(dim: dim ?? 0).squeeze(0) }
+        return try input.softmax(dim: dim ?? (input.rank == 1 || input.rank == 3 ? 0 : 1))
     }
 }
 

@@ -97,10 +97,13 @@ open class BatchNorm: Module {
         let inner = input.sizes[2...].reduce(1, *), batch = input.sizes[0]
         let x = try input.contiguous().toDoubles()
         let perChannel = batch * inner
-        if useBatchStats && perChannel <= 1 {
+        if useBatchStats && perChannel == 1 {
             throw TorchError.valueError("Expected more than 1 value per channel when training, got input size \(torchSize(input.sizes))")
         }
         var mean = [Double](repeating: 0, count: c), variance = [Double](repeating: 0, count: c)
+        // An empty batch has no statistics: PyTorch leaves the running averages alone (num_batches_tracked
+        // still counts the call) and returns the empty input.
+        if x.isEmpty { return Tensor.empty(input.sizes, dtype: input.dtype) }
         if useBatchStats {
             for ch in 0..<c {
                 var s = 0.0

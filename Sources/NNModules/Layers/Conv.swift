@@ -103,25 +103,37 @@ open class ConvNd: Module {
         return s
     }
 
-    /// Runs the 2-D kernel on a 4-D (or unbatched 3-D) input.
-    func convolve2d(_ input: Tensor) throws -> Tensor {
+    /// torch `_conv_forward` of Conv1d/Conv2d on a batched or unbatched input: non-zero padding modes pad
+    /// with F.pad first and convolve without padding; 1-D convolutions run the 2-D kernel over a height of 1.
+    func convolve(_ input: Tensor) throws -> Tensor {
         guard let weight else { throw TorchError.attributeError("'\(typeName)' object has no attribute 'weight'") }
-        guard paddingMode == "zeros" else { throw notComputedYet("\(typeName) with padding_mode='\(paddingMode)'") }
-        let batched = input.rank == 4
-        guard input.rank == 4 || input.rank == 3 else {
-            throw TorchError.runtimeError("Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: \(Tensor.pythonShape(input.sizes))")
+        let n = kernelSize.count
+        guard input.rank == n + 1 || input.rank == n + 2 else {
+            throw TorchError.runtimeError("Expected \(n + 1)D (unbatched) or \(n + 2)D (batched) input to conv\(n)d, but got input of size: \(Tensor.pythonShape(input.sizes))")
         }
-        let x = batched ? input : try input.unsqueeze(0)
+        let batched = input.rank == n + 2
+        var x = batched ? input : try input.unsqueeze(0)
         guard x.sizes[1] == weight.sizes[1] * groups else {
             throw TorchError.runtimeError("Given groups=\(groups), weight of size \(Tensor.pythonShape(weight.sizes)), expected input\(Tensor.pythonShape(x.sizes)) to have \(weight.sizes[1] * groups) channels, but got \(x.sizes[1]) channels instead")
         }
-        let pads = paddingPairs()
+        var pads = paddingPairs()
+        if let mode = PadMode(rawValue: paddingMode), mode != .constant {
+            x = try x.pad(pads.reversed().flatMap { [$0.0, $0.1] }, mode: mode)
+            pads = pads.map { _ in (0, 0) }
+        }
+        var w: Tensor = weight
+        var (kernel, strides, dilations) = (kernelSize, stride, dilation)
+        if n == 1 {
+            (x, w) = (try x.unsqueeze(2), try weight.unsqueeze(2))
+            (pads, kernel, strides, dilations) = ([(0, 0)] + pads, [1] + kernel, [1] + strides, [1] + dilations)
+        }
         let g = Conv2dGeometry(batch: x.sizes[0], inChannels: x.sizes[1], height: x.sizes[2], width: x.sizes[3],
-                               outChannels: weight.sizes[0], kernelH: kernelSize[0], kernelW: kernelSize[1],
-                               strideH: stride[0], strideW: stride[1], padTop: pads[0].0, padLeft: pads[1].0,
-                               padBottom: pads[0].1, padRight: pads[1].1, dilationH: dilation[0],
-                               dilationW: dilation[1], groups: groups)
-        let y = try Tensor.conv2d(x, weight: weight, bias: bias, geometry: g)
+                               outChannels: w.sizes[0], kernelH: kernel[0], kernelW: kernel[1],
+                               strideH: strides[0], strideW: strides[1], padTop: pads[0].0, padLeft: pads[1].0,
+                               padBottom: pads[0].1, padRight: pads[1].1, dilationH: dilations[0],
+                               dilationW: dilations[1], groups: groups)
+        var y = try Tensor.conv2d(x, weight: w, bias: bias, geometry: g)
+        if n == 1 { y = try y.squeeze(2) }
         return batched ? y : try y.squeeze(0)
     }
 }
@@ -143,7 +155,7 @@ open class Conv2d: ConvNd {
                        spatialDims: 2, device: device, dtype: dtype, lazy: true)
     }
 
-    override open func forward(_ input: Tensor) throws -> Tensor { try convolve2d(input) }
+    override open func forward(_ input: Tensor) throws -> Tensor { try convolve(input) }
 }
 
 /// torch.nn.LazyConv2d: `in_channels` is inferred from the first input.
@@ -167,7 +179,7 @@ public final class LazyConv2d: Conv2d {
     }
 }
 
-/// torch.nn.Conv1d, computed as a 2-D convolution over a height of 1.
+/// torch.nn.Conv1d.
 public final class Conv1d: ConvNd {
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: IntOrTuple, stride: IntOrTuple = 1,
                 padding: ConvPadding = 0, dilation: IntOrTuple = 1, groups: Int = 1, bias: Bool = true,
@@ -177,30 +189,5 @@ public final class Conv1d: ConvNd {
                        paddingMode: paddingMode, spatialDims: 1, device: device, dtype: dtype)
     }
 
-    override public func forward(_ input: Tensor) throws -> Tensor {
-        guard let weight else { throw TorchError.attributeError("'Conv1d' object has no attribute 'weight'") }
-        guard paddingMode == "zeros" else { throw notComputedYet("Conv1d with padding_mode='\(paddingMode)'") }
-        let batched = input.rank == 3
-        let x = batched ? input : try input.unsqueeze(0)
-        let pad = paddingPairs()[0]
-        let g = Conv2dGeometry(batch: x.sizes[0], inChannels: x.sizes[1], height: 1, width: x.sizes[2],
-                               outChannels: outChannels, kernelH: 1, kernelW: kernelSize[0], strideH: 1, strideW: stride[0],
-                               padTop: 0, padLeft: pad.0, padBottom: 0, padRight: pad.1, dilationH: 1,
-                               dilationW: dilation[0], groups: groups)
-        let y = try Tensor.conv2d(try x.unsqueeze(2), weight: try weight.unsqueeze(2), bias: bias, geometry: g).squeeze(2)
-        return batched ? y : try y.squeeze(0)
-    }
-}
-
-/// torch.nn.ConvTranspose2d.
-public final class ConvTranspose2d: ConvNd {
-    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: IntOrTuple, stride: IntOrTuple = 1,
-                padding: IntOrTuple = 0, outputPadding: IntOrTuple = 0, groups: Int = 1, bias: Bool = true,
-                dilation: IntOrTuple = 1, paddingMode: String = "zeros", device: Device? = nil, dtype: DType? = nil) throws {
-        try super.init(inChannels, outChannels, kernelSize: kernelSize, stride: stride, padding: .explicit(padding),
-                       dilation: dilation, transposed: true, outputPadding: outputPadding, groups: groups, bias: bias,
-                       paddingMode: paddingMode, spatialDims: 2, device: device, dtype: dtype)
-    }
-
-    override public func forward(_ input: Tensor) throws -> Tensor { throw notComputedYet("ConvTranspose2d") }
+    override public func forward(_ input: Tensor) throws -> Tensor { try convolve(input) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// torch.nn.Embedding: a lookup table of `num_embeddings` rows.
 public final class Embedding: Module {
     public let numEmbeddings: Int, embeddingDim: Int
@@ -45,7 +47,27 @@ public final class Embedding: Module {
 
     override public func forward(_ input: Tensor) throws -> Tensor {
         guard let weight else { throw TorchError.attributeError("'Embedding' object has no attribute 'weight'") }
+        if let maxNorm { try renormalizeRows(weight, indices: input, maxNorm: maxNorm) }
         return try Tensor.embedding(input, weight: weight)
+    }
+}
+
+extension Embedding {
+    /// torch.embedding_renorm_: every row looked up whose `norm_type`-norm exceeds `max_norm` is scaled in
+    /// place to `max_norm / (norm + 1e-7)` of itself, before the lookup (so the output already sees it).
+    private func renormalizeRows(_ weight: Tensor, indices: Tensor, maxNorm: Double) throws {
+        if weight.isMeta || indices.isMeta { return }
+        let rows = weight.sizes[0]
+        for index in Set(try indices.toDoubles().map { Int($0) }) where index >= 0 && index < rows {
+            let row = try weight.select(0, index)
+            let magnitudes = try row.toDoubles().map(Swift.abs)
+            let norm: Double = switch normType {
+            case .infinity: magnitudes.max() ?? 0
+            case 0: Double(magnitudes.filter { $0 != 0 }.count)
+            default: Foundation.pow(magnitudes.reduce(0) { $0 + Foundation.pow($1, normType) }, 1 / normType)
+            }
+            if norm > maxNorm { try row.copy_(try row * (maxNorm / (norm + 1e-7))) }
+        }
     }
 }
 

@@ -52,8 +52,3 @@ extension IntOrTuple: ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(arrayLiteral elements: Int...) { self = .tuple(elements) }
 }
-
-/// The error a layer raises for a forward pass nntop cannot compute yet.
-func notComputedYet(_ layer: String) -> TorchError {
-    .notImplementedError("\(layer).forward is not implemented in nntop yet (real CPU compute for it lands with the compute issue #3)")
-}

@@ -53,7 +53,12 @@ public final class RMSNorm: Module {
     }
 
     override public func forward(_ input: Tensor) throws -> Tensor {
-        let machineEps = input.dtype == .float64 ? Double.ulpOfOne : Double(Float.ulpOfOne)
+        let machineEps: Double = switch input.dtype {
+        case .float64: Double.ulpOfOne
+        case .float16: Double(Float16.ulpOfOne)
+        case .bfloat16: 0.0078125
+        default: Double(Float.ulpOfOne)
+        }
         return try normalizeTrailing(input, shape: normalizedShape, eps: eps ?? machineEps, weight: parameter("weight"), bias: nil, centered: false)
     }
 }
@@ -105,12 +110,22 @@ public final class GroupNorm: Module {
     }
 
     override public func forward(_ input: Tensor) throws -> Tensor {
-        guard input.rank >= 2, input.sizes[1] == numChannels else {
+        guard input.rank >= 2 else {
+            throw TorchError.runtimeError("Expected at least 2 dimensions for input tensor but received \(input.rank)")
+        }
+        let channels = input.sizes[1], batch = input.sizes[0], inner = input.sizes[2...].reduce(1, *)
+        if batch * channels / numGroups * inner == 1 {
+            throw TorchError.valueError("Expected more than 1 value per channel when training, got input size \(Tensor.pythonShape([batch * channels / numGroups, numGroups] + input.sizes.dropFirst(2)))")
+        }
+        guard channels % numGroups == 0 else {
             throw TorchError.runtimeError("Expected number of channels in input to be divisible by num_groups, but got input of shape \(Tensor.pythonShape(input.sizes)) and num_groups=\(numGroups)")
         }
+        // Without affine parameters PyTorch normalizes any divisible channel count.
+        guard !affine || channels == numChannels else {
+            throw TorchError.runtimeError("Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [\(numChannels)] and input of shape \(Tensor.pythonShape(input.sizes))")
+        }
         if input.isMeta { return Tensor(storage: nil, shape: input.sizes, dtype: input.dtype, device: .meta) }
-        let batch = input.sizes[0], inner = input.sizes[2...].reduce(1, *)
-        let perGroup = numChannels / numGroups * inner
+        let perGroup = channels / numGroups * inner
         var x = try input.contiguous().toDoubles()
         let w = try parameter("weight")?.toDoubles(), b = try parameter("bias")?.toDoubles()
         for n in 0..<batch {
@@ -122,7 +137,7 @@ public final class GroupNorm: Module {
                 for i in row { let d = x[i] - mean; v += d * d }
                 let inv = 1 / (v / Double(perGroup) + eps).squareRoot()
                 for i in row {
-                    let channel = (i / inner) % numChannels
+                    let channel = (i / inner) % channels
                     x[i] = (x[i] - mean) * inv * (w?[channel] ?? 1) + (b?[channel] ?? 0)
                 }
             }

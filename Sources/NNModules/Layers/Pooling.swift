@@ -6,24 +6,38 @@ struct PoolWindow {
     func outputSize(_ input: Int, _ d: Int) -> Int {
         let effective = dilation[d] * (kernel[d] - 1) + 1
         let numerator = input + 2 * padding[d] - effective
-        var out = (ceilMode ? (numerator + stride[d] - 1) / stride[d] : numerator / stride[d]) + 1
+        // PyTorch divides rounding toward negative infinity (div_rtn): a too-large kernel gives 0 or less.
+        let dividend = numerator + (ceilMode ? stride[d] - 1 : 0)
+        var out = (dividend >= 0 ? dividend / stride[d] : -((-dividend + stride[d] - 1) / stride[d])) + 1
         // PyTorch: the last window must start inside the input or left padding.
         if ceilMode && (out - 1) * stride[d] >= input + padding[d] { out -= 1 }
         return out
     }
 }
 
+extension PoolWindow {
+    /// The output shape for a 3-D or 4-D input, with PyTorch's `pool2d_shape_check` errors.
+    func outputShape(_ input: Tensor) throws -> [Int] {
+        guard input.rank == 3 || input.rank == 4 else {
+            throw TorchError.runtimeError("pool2d: Expected 3D or 4D (batch mode) tensor for input, but got input of size: \(Tensor.pythonShape(input.sizes))")
+        }
+        guard kernel[1] / 2 >= padding[1], kernel[0] / 2 >= padding[0] else {
+            throw TorchError.runtimeError("pad should be smaller than or equal to half of kernel size, but got padW = \(padding[1]), padH = \(padding[0]), kW = \(kernel[1]), kH = \(kernel[0])")
+        }
+        let h = input.sizes[input.rank - 2], wd = input.sizes[input.rank - 1]
+        let oh = outputSize(h, 0), ow = outputSize(wd, 1)
+        guard oh > 0, ow > 0 else {
+            throw TorchError.runtimeError("Given input size: (\(input.sizes.dropFirst(input.rank - 3).map(String.init).joined(separator: "x"))). Calculated output size: (\(input.sizes[input.rank - 3])x\(oh)x\(ow)). Output size is too small")
+        }
+        return Array(input.sizes.dropLast(2)) + [oh, ow]
+    }
+}
+
 /// Applies `reduce` to each window of each plane; `window` yields the element values (nil = padding).
 func pool2d(_ input: Tensor, _ w: PoolWindow, _ reduce: ([Double], Int) -> Double) throws -> Tensor {
-    guard input.rank == 3 || input.rank == 4 else {
-        throw TorchError.runtimeError("pool2d: Expected 3D or 4D (batch mode) tensor for input, but got input of size: \(Tensor.pythonShape(input.sizes))")
-    }
+    let outShape = try w.outputShape(input)
     let h = input.sizes[input.rank - 2], wd = input.sizes[input.rank - 1]
-    let oh = w.outputSize(h, 0), ow = w.outputSize(wd, 1)
-    guard oh > 0, ow > 0 else {
-        throw TorchError.runtimeError("Given input size: (\(input.sizes.dropFirst(input.rank - 3).map(String.init).joined(separator: "x"))). Calculated output size: (\(input.sizes[input.rank - 3])x\(oh)x\(ow)). Output size is too small")
-    }
-    let outShape = Array(input.sizes.dropLast(2)) + [oh, ow]
+    let oh = outShape[outShape.count - 2], ow = outShape[outShape.count - 1]
     if input.isMeta { return Tensor(storage: nil, shape: outShape, dtype: input.dtype, device: .meta) }
     let x = try input.contiguous().toDoubles()
     let planes = x.count / max(h * wd, 1)
@@ -74,14 +88,22 @@ public final class MaxPool2d: Module {
         "kernel_size=\(kernelSize), stride=\(stride), padding=\(padding), dilation=\(dilation), ceil_mode=\(pythonBool(ceilMode))"
     }
 
-    override public func forward(_ input: Tensor) throws -> Tensor {
-        if returnIndices { throw notComputedYet("MaxPool2d(return_indices=True)") }
-        let w = PoolWindow(kernel: kernelSize.expanded(2), stride: stride.expanded(2), padding: padding.expanded(2),
-                           dilation: dilation.expanded(2), ceilMode: ceilMode)
-        return try pool2d(input, w) { values, _ in
-            values.contains(where: \.isNaN) ? .nan : (values.max() ?? -.infinity)
-        }
+    private var window: PoolWindow {
+        PoolWindow(kernel: kernelSize.expanded(2), stride: stride.expanded(2), padding: padding.expanded(2),
+                   dilation: dilation.expanded(2), ceilMode: ceilMode)
     }
+
+    /// With `return_indices=True` PyTorch returns `(output, indices)`: flat positions in each input plane.
+    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
+        guard returnIndices else { return try super.forward(args, kwargs: kwargs) }
+        guard kwargs.isEmpty, args.count == 1, let input = args[0].tensor else {
+            throw TorchError.typeError("MaxPool2d.forward() takes one tensor argument but got \(args.count) positional and \(kwargs.count) keyword argument(s)")
+        }
+        let (values, indices) = try Tensor.maxPool2d(input, window)
+        return .tuple([.tensor(values), .tensor(indices)])
+    }
+
+    override public func forward(_ input: Tensor) throws -> Tensor { try Tensor.maxPool2d(input, window).values }
 }
 
 /// torch.nn.AvgPool2d.
