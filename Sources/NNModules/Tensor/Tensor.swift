@@ -95,6 +95,7 @@ public class Tensor: CustomStringConvertible {
     public var isFloatingPoint: Bool { dtype.isFloatingPoint }
 
     public var isContiguous: Bool {
+        if count == 0 { return true }
         var expected = 1
         for i in stride(from: sizes.count - 1, through: 0, by: -1) where sizes[i] != 1 {
             if strides[i] != expected { return false }

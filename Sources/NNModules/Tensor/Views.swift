@@ -100,6 +100,7 @@ extension Tensor {
     /// torch: `transpose(dim0, dim1)`.
     public func transpose(_ dim0: Int, _ dim1: Int) throws -> Tensor {
         let a = try normalizeDim(dim0), b = try normalizeDim(dim1)
+        if rank == 0 { return self }
         var shape = sizes, st = strides
         shape.swapAt(a, b); st.swapAt(a, b)
         return makeView(shape: shape, strides: st, offset: storageOffset)

@@ -199,3 +199,17 @@ final class Scale: Module {
         #expect(warnings.map(\.category) == ["FutureWarning"])
     }
 }
+
+@Suite struct EmptyAndScalarViewTests {
+    @Test func tensorsWithNoElementsAreContiguousAndViewable() throws {
+        let t = Tensor.empty([5, 0, 3])
+        #expect(t.isContiguous)
+        #expect(try t.view([0, 15]).sizes == [0, 15])
+    }
+
+    @Test func zeroDimensionalTransposeAndSoftmax() throws {
+        let s = Tensor(scalar: 2.5)
+        #expect(try s.transpose(0, -1).sizes == [])
+        #expect(try s.softmax(dim: 0).item() == 1)
+    }
+}
