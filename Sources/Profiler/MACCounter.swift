@@ -5,7 +5,8 @@ import NNModules
 /// `output elements × (in/groups × kernel) (+ output elements for the bias)`; any other module with its
 /// own parameters `own parameter elements × batch`; activations, pooling and containers 0 (a container's
 /// figure is the sum of its leaves, computed by the reader). Attention done in functional code inside a
-/// module (`MultiheadAttention`) adds its two batched matmuls: `2 × batch × heads × L × S × head_dim`.
+/// module (`FunctionalMACs`: `MultiheadAttention`, the zoo's attention modules) adds its two batched
+/// matmuls: `2 × batch × L × S × heads × head_dim`.
 /// FLOPs are reported as 2 × MACs.
 public enum MACCounter {
     public static func macs(_ module: Module, inputs: [Value], output: Value) -> Int {
@@ -23,23 +24,12 @@ public enum MACCounter {
             let perOutput = weight.count / max(conv.outChannels, 1)
             return out.count * perOutput + (conv.bias != nil ? out.count : 0)
         }
-        if let attention = module as? MultiheadAttention, let query = input {
-            let own = ownParameterElements(module) * (query.sizes.first ?? 1)
-            let l = attention.batchFirst ? query.sizes[safe: 1] : query.sizes.first
-            let batch = attention.batchFirst ? query.sizes.first : query.sizes[safe: 1]
-            let s = (inputs[safe: 1]?.tensor).flatMap { attention.batchFirst ? $0.sizes[safe: 1] : $0.sizes.first } ?? l
-            return own + 2 * (batch ?? 1) * (l ?? 1) * (s ?? 1) * attention.embedDim
-        }
+        if let stated = module as? FunctionalMACs { return stated.functionalMACs(inputs: inputs, output: output) }
         let own = ownParameterElements(module)
-        if own > 0 { return own * (out.sizes.first ?? 1) }
-        return 0
+        return own > 0 ? own * (out.sizes.first ?? 1) : 0
     }
 
     static func ownParameterElements(_ module: Module) -> Int {
         module._parameters.values.compactMap { $0 }.filter { !$0.isLazy }.map(\.count).reduce(0, +)
     }
-}
-
-extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

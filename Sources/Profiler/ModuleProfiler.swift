@@ -12,6 +12,8 @@ public final class ModuleProfiler {
         public var statisticsSampleLimit: Int = 1 << 20
         /// Calls kept for the recent-window percentiles and the history.
         public var windowSize: Int = 64
+        /// Also compute statistics of each module's positional inputs.
+        public var inputStatistics = false
         /// Keep begin/duration events of every module call for a Chrome trace, up to this many.
         public var traceEventLimit: Int = 0
         public init() {}
@@ -30,6 +32,7 @@ public final class ModuleProfiler {
     private let classNames: [String]
     private var timings: [ModuleTimings]
     private var outputs: [[ActivationStatistics]]
+    private var inputs: [[ActivationStatistics]]
     private var macs: [Int]
     private var traceEvents: [TraceEvent] = []
     private var traceOrigin: UInt64?
@@ -52,6 +55,7 @@ public final class ModuleProfiler {
         classNames = modules.map(\.module.typeName)
         timings = modules.map { _ in ModuleTimings(windowSize: options.windowSize) }
         outputs = modules.map { _ in [] }
+        inputs = modules.map { _ in [] }
         macs = modules.map { _ in 0 }
         for (row, entry) in modules.enumerated() {
             handles.append(entry.module.registerForwardPreHook { [unowned self] _, _ in
@@ -109,6 +113,11 @@ public final class ModuleProfiler {
             outputs[row] = output.flattenedTensors().map {
                 ActivationStatistics.of($0.tensor, path: $0.path, sampleLimit: options.statisticsSampleLimit)
             }
+            if options.inputStatistics {
+                inputs[row] = Value.tuple(args).flattenedTensors().map {
+                    ActivationStatistics.of($0.tensor, path: $0.path, sampleLimit: options.statisticsSampleLimit)
+                }
+            }
             if nonFiniteThisPass == nil, outputs[row].contains(where: { $0.nanCount > 0 || $0.infCount > 0 }) {
                 nonFiniteThisPass = names[row]
             }
@@ -126,6 +135,7 @@ public final class ModuleProfiler {
     public func reset() {
         timings = names.map { _ in ModuleTimings(windowSize: options.windowSize) }
         outputs = names.map { _ in [] }
+        inputs = names.map { _ in [] }
         macs = names.map { _ in 0 }
         traceEvents.removeAll()
         traceOrigin = nil
@@ -143,7 +153,7 @@ public final class ModuleProfiler {
                 selfTime: .from(timings[i].selfSinceStart), inclusiveTime: .from(timings[i].inclusiveSinceStart),
                 recentSelfTime: .from(window: timings[i].selfWindow),
                 recentInclusiveTime: .from(window: timings[i].inclusiveWindow),
-                history: timings[i].inclusiveWindow.map { Double($0) / 1e6 }, outputs: outputs[i], macs: macs[i])
+                history: timings[i].inclusiveWindow.map { Double($0) / 1e6 }, outputs: outputs[i], inputs: inputs[i], macs: macs[i])
         }
         return ProfileReport(rows: rows, forwardPasses: forwardPasses, lastForwardMs: Double(lastForward) / 1e6,
                              firstNonFinite: firstNonFinite, failedModule: lastFailure, trace: traceEvents)

@@ -25,6 +25,7 @@ public enum ProfileExport {
                 ("name", .string(row.name)), ("class", .string(row.className)), ("calls", .int(row.calls)),
                 ("self_ms", percentiles(row.selfTime)), ("inclusive_ms", percentiles(row.inclusiveTime)),
                 ("flops", .int(row.flops)), ("outputs", .array(row.outputs.map(statistics)))]
+            if !row.inputs.isEmpty { fields.append(("inputs", .array(row.inputs.map(statistics)))) }
             if let structure, structure.indices.contains(index) {
                 let record = structure[index]
                 let params: [JSONText] = record.params.map { p in

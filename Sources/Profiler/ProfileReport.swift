@@ -15,6 +15,8 @@ public struct ProfileReport: Sendable, Equatable {
         public var history: [Double]
         /// Outputs of the last call whose statistics were computed.
         public var outputs: [ActivationStatistics]
+        /// Positional inputs of that call (paths `"0"`, `"1"`...), when input statistics were asked for.
+        public var inputs: [ActivationStatistics]
         /// Multiply-accumulates of the last call (torchinfo's convention, see `MACCounter`).
         public var macs: Int
         public var flops: Int { 2 * macs }

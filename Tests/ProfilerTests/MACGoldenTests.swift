@@ -31,3 +31,26 @@ import Testing
         #expect(total == golden.map { $0["macs"] as? Int ?? 0 }.reduce(0, +))
     }
 }
+
+@Suite struct AttentionMACTests {
+    /// GPT-2 small at 128 tokens: each block's attention adds 2·128·128·768 MACs for QKᵀ and A·V.
+    @Test func gpt2AttentionCountsItsMatmuls() throws {
+        let entry = try #require(Zoo.model(named: "gpt2"))
+        let model = try entry.build(on: .meta)
+        model.eval()
+        let profiler = ModuleProfiler(attachingTo: model)
+        _ = try model.call(try entry.sampleInput(on: .meta))
+        let rows = Dictionary(uniqueKeysWithValues: profiler.report().rows.map { ($0.name, $0) })
+        #expect(try #require(rows["transformer.h.0.attn"]).macs == 2 * 128 * 128 * 768)
+        #expect(try #require(rows["transformer.h.0.attn.c_attn"]).macs == 128 * (768 * 2304 + 2304))
+    }
+
+    @Test func multiheadAttentionCountsItsMatmuls() throws {
+        let mha = try MultiheadAttention(8, 2, batchFirst: true)
+        let profiler = ModuleProfiler(attachingTo: mha)
+        let x = Tensor.randn([3, 5, 8])
+        _ = try mha.call([.tensor(x), .tensor(x), .tensor(x)])
+        // QKᵀ and A·V, then the packed q/k/v projections of 15 tokens each with their biases.
+        #expect(profiler.report().rows[0].macs == 2 * 3 * 5 * 5 * 8 + 3 * 15 * 8 * 8 + 3 * 15 * 8)
+    }
+}

@@ -79,6 +79,19 @@ final class Worker: Module {
         #expect(bad.shape == [2, 3] && bad.dtype == "float32" && bad.bytes == 24)
     }
 
+    @Test func inputStatisticsAreOptional() throws {
+        let model = Sequential(ReLU())
+        var options = ModuleProfiler.Options()
+        options.inputStatistics = true
+        let profiler = ModuleProfiler(attachingTo: model, options: options)
+        _ = try model(Tensor([-1, 2], shape: [2]))
+        let relu = profiler.report().rows[1]
+        #expect(relu.inputs.map(\.path) == ["0"])
+        #expect(relu.inputs.first?.min == -1 && relu.outputs.first?.min == 0)
+        let plain = ModuleProfiler(attachingTo: Sequential(ReLU()))
+        #expect(plain.report().rows.allSatisfy { $0.inputs.isEmpty })
+    }
+
     @Test func firstNonFiniteModuleIsReportedInExecutionOrder() throws {
         final class Poison: Module {
             override func forward(_ input: Tensor) throws -> Tensor { try input / 0.0 }

@@ -16,6 +16,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Write the profile as JSON (also an nntop session file).") var json: String?
     @Option(help: "Write one CSV line per module.") var csv: String?
     @Option(help: "Write a Chrome/Perfetto trace.") var trace: String?
+    @Flag(help: "Also compute statistics of each module's inputs (exported as \"inputs\").") var inputStats = false
 
     func run() throws {
         guard runs > 0, warmup >= 0, top > 0 else { throw ValidationError("--runs and --top must be positive, --warmup 0 or more") }
@@ -23,6 +24,7 @@ struct ProfileCommand: ParsableCommand {
         loaded.module.eval()
         var options = ModuleProfiler.Options()
         options.traceEventLimit = trace == nil ? 0 : 200_000
+        options.inputStatistics = inputStats
         let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput, options: options)
         runner.start(runs: runs, warmup: warmup)
         runner.waitUntilFinished()
