@@ -9,8 +9,7 @@ import Profiler
 struct TopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "top", abstract: "Open the interactive view (the default command).")
 
-    @Argument(help: "A zoo model name (see `nntop list`).")
-    var model: String
+    @OptionGroup var source: ModelArguments
     @Flag(help: "Disable edits (requires_grad, train/eval).") var readonly = false
     @Flag(help: "Do not capture the mouse.") var noMouse = false
     @Flag(help: "Monochrome (also when NO_COLOR is set).") var noColor = false
@@ -22,14 +21,15 @@ struct TopCommand: ParsableCommand {
             FileHandle.standardError.write(Data((problem + "\n").utf8))
             throw ExitCode(2)
         }
-        let loaded = try CLIError.wrap { try ModelSource.load(model) }
+        let loaded = try source.load()
         loaded.module.eval()
+        // A tree without architecture is browsed as is: the runner's failed forward says why nothing runs.
         let first = ModuleProfiler(attachingTo: loaded.module)
-        _ = try? loaded.module.call(loaded.sampleInput)
+        _ = try? loaded.module.call(loaded.sampleInput ?? [])
         first.detach()
         let built = ModelInfoBuilder.build(name: loaded.name, source: loaded.source, model: loaded.module, profile: first.report())
         let names = built.parameterNames
-        let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput)
+        let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput ?? [])
         runner.start()
         defer { runner.stop() }
         var adapter = SnapshotAdapter()
