@@ -20,8 +20,7 @@ struct CheckpointWeights {
         var files = Set<String>()
         var bytes = 0
         for file in summaries.map(\.file.path) where files.insert(file).inserted {
-            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
-            bytes += size ?? 0
+            bytes += (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int ?? 0
         }
         self.url = url
         self.summaries = summaries
