@@ -55,16 +55,16 @@ let package = Package(
         .executableTarget(
             name: "nntop",
             dependencies: [
-                "NNModules", "ModelZoo", "Profiler", "NNTopUI", "CNCurses",
+                "Checkpoints", "NNModules", "ModelZoo", "Profiler", "NNTopUI", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "GoldenSupport", path: "Tests/GoldenSupport"),
-        .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "GoldenSupport"]),
+        .target(name: "GoldenSupport", dependencies: ["Checkpoints"], path: "Tests/GoldenSupport"),
+        .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "GoldenSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["GoldenSupport"]),
+        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nntop", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules", "ModelZoo", "GoldenSupport"]),
     ]

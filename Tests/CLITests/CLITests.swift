@@ -16,7 +16,9 @@ enum NNTopBinary {
         let stderr: String
     }
 
-    static func run(_ arguments: [String]) throws -> Output {
+    /// Runs nntop with `arguments`; a run still going after `timeout` seconds is terminated (a hang then
+    /// shows as a signal exit instead of a stuck test run).
+    static func run(_ arguments: [String], timeout: Double = 300) throws -> Output {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -24,12 +26,21 @@ enum NNTopBinary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let watched = Watched(process: process)
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if watched.process.isRunning { watched.process.terminate() }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
+}
+
+/// `Process` is thread-safe for `isRunning`/`terminate` but not marked `Sendable`.
+private struct Watched: @unchecked Sendable {
+    let process: Process
 }
 
 @Suite struct CLITests {
@@ -40,21 +51,36 @@ enum NNTopBinary {
         #expect(out.stdout.contains("lenet5"))
     }
 
-    @Test(arguments: ["seed_mlp", "lenet5"])
-    func reprPrintsWhatPyTorchPrints(name: String) throws {
-        let out = try NNTopBinary.run(["repr", name])
-        #expect(out.status == 0)
-        #expect(out.stdout == (try Goldens.text("models/\(name)/repr.txt")))
+    /// `MODEL` arguments and the structure golden each must reproduce: zoo names, and golden files and
+    /// folders (paths relative to the goldens) that nntop recognises or builds from `config.json`.
+    static let sources: [(argument: String, golden: String)] = [
+        ("seed_mlp", "seed_mlp"), ("lenet5", "lenet5"),
+        ("numeric/seed_mlp/weights.safetensors", "seed_mlp"), ("numeric/lenet5/weights.safetensors", "lenet5"),
+        ("checkpoints/seed_mlp_state_dict.pt", "seed_mlp"), ("checkpoints/seed_mlp_state_dict_legacy.pt", "seed_mlp"),
+        ("checkpoints/seed_mlp_fp16.pt", "seed_mlp"), ("checkpoints/seed_mlp_bf16.pt", "seed_mlp"),
+        ("numeric/gpt2-tiny", "gpt2-tiny"), ("numeric/bert-tiny", "bert-tiny"), ("numeric/llama-tiny", "llama-tiny"),
+    ]
+
+    /// A zoo name as is, a golden path made absolute.
+    static func argument(_ source: String) throws -> String {
+        source.contains("/") ? try Goldens.url(source).path : source
     }
 
-    @Test(arguments: ["seed_mlp", "lenet5"])
-    func summaryJSONRowsHaveTheGoldenFields(name: String) throws {
-        let out = try NNTopBinary.run(["summary", name, "--json"])
-        #expect(out.status == 0)
+    @Test(arguments: sources)
+    func reprPrintsWhatPyTorchPrints(source: (argument: String, golden: String)) throws {
+        let out = try NNTopBinary.run(["repr", try Self.argument(source.argument)])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == (try Goldens.text("models/\(source.golden)/repr.txt")))
+    }
+
+    @Test(arguments: sources)
+    func summaryJSONRowsHaveTheGoldenFields(source: (argument: String, golden: String)) throws {
+        let out = try NNTopBinary.run(["summary", try Self.argument(source.argument), "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
         let rows = out.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
-        let golden = try StructureGolden(name)
+        let golden = try StructureGolden(source.golden)
         #expect(rows.count == golden.modules.count)
         for (row, expected) in zip(rows, golden.modules) {
             for field in StructureGolden.moduleFields {

@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 import GoldenSupport
 import ModelZoo
@@ -13,17 +14,14 @@ import Testing
     @Test(.enabled(if: enabled)) func resnet18MatchesTorchvision() throws {
         // Built on meta and given empty storage: the loaded weights replace every value anyway.
         let model = try #require(Zoo.model(named: "resnet18")).build(on: .meta).toEmpty(device: .cpu).eval()
-        let weights = try SafeTensors("numeric/resnet18_fp16/weights.safetensors")
-        let stateDict = StateDict(tensors: weights.entries.map { key, entry in
-            (key, Tensor(entry.values, shape: entry.shape, dtype: entry.dtype == "I64" ? .int64 : .float32))
-        })
-        let result = try model.loadStateDict(stateDict)
+        let weights = try Checkpoint.open(Goldens.url("numeric/resnet18_fp16/weights.safetensors"))
+        let result = try model.loadStateDict(StateDict(checkpoint: weights))
         #expect(result.missingKeys.isEmpty && result.unexpectedKeys.isEmpty)
-        let input = try #require(try SafeTensors("numeric/resnet18_fp16/input.safetensors")["input"])
-        let logits = try model(Tensor(input.values, shape: input.shape))
-        let golden = try #require(try SafeTensors("numeric/resnet18_fp16/output.safetensors")["output"])
+        let input = try #require(try Goldens.tensors("numeric/resnet18_fp16/input.safetensors")["input"])
+        let logits = try model(Tensor(input.elementValues(), shape: input.shape))
+        let golden = try #require(try Goldens.tensors("numeric/resnet18_fp16/output.safetensors")["output"])
         #expect(logits.sizes == golden.shape)
-        let worst = zip(try logits.toDoubles(), golden.values).map { Swift.abs($0 - $1) - 1e-4 * Swift.abs($1) }.max() ?? 0
+        let worst = zip(try logits.toDoubles(), golden.elementValues()).map { Swift.abs($0 - $1) - 1e-4 * Swift.abs($1) }.max() ?? 0
         #expect(worst <= 1e-4, "largest excess over rtol 1e-4: \(worst)")
     }
 }

@@ -1,3 +1,4 @@
+import Checkpoints
 import GoldenSupport
 import NNModules
 import Testing
@@ -6,11 +7,11 @@ import Testing
     /// The language-model goldens drew `torch.randint(0, vocab, (1, 16), generator=Generator().manual_seed(1))`.
     @Test(arguments: ["gpt2-tiny", "bert-tiny", "llama-tiny"])
     func matchesPyTorchsDraws(name: String) throws {
-        let golden = try #require(try SafeTensors("numeric/\(name)/input.safetensors")["input_ids"])
+        let golden = try #require(try Goldens.tensors("numeric/\(name)/input.safetensors")["input_ids"])
         var generator = MersenneTwister(seed: 1)
         let ids = try Tensor.randint(0, 1000, golden.shape, generator: &generator)
         #expect(ids.dtype == .int64)
-        #expect(try ids.toDoubles() == golden.values)
+        #expect(try ids.toDoubles() == golden.elementValues())
     }
 
     @Test func staysInRangeAndFollowsTheDefaultDevice() throws {

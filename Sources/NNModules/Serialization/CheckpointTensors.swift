@@ -19,6 +19,12 @@ extension DType {
         default: return nil
         }
     }
+
+    /// The dtype a checkpoint tensor of `storage` becomes once loaded: its own, or the widened one
+    /// (float8 → float32, unsigned 16–64-bit → int64) when NNModules has no such dtype.
+    public init(loading storage: StorageDType) {
+        self = DType(storage: storage) ?? (storage.torchName.hasPrefix("float") ? .float32 : .int64)
+    }
 }
 
 extension Tensor {
@@ -29,8 +35,7 @@ extension Tensor {
         var storages: [StorageID: Storage] = [:]
         return records.map { record in
             guard let dtype = DType(storage: record.dtype) else {
-                let wide: DType = record.dtype.torchName.hasPrefix("float") ? .float32 : .int64
-                return (record.name, Tensor(record.elementValues(), shape: record.shape, dtype: wide))
+                return (record.name, Tensor(record.elementValues(), shape: record.shape, dtype: DType(loading: record.dtype)))
             }
             let storage: Storage? = record.storage.withUnsafeBytes { raw in
                 guard let base = raw.baseAddress, Int(bitPattern: base) % dtype.itemSize == 0 else { return nil }

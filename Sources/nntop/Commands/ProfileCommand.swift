@@ -8,8 +8,7 @@ import Profiler
 struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "profile", abstract: "Profile a model's forward pass layer by layer.")
 
-    @Argument(help: "A zoo model name (see `nntop list`).")
-    var model: String
+    @OptionGroup var source: ModelArguments
     @Option(help: "Measured forward passes.") var runs = 10
     @Option(help: "Unmeasured forward passes first.") var warmup = 1
     @Option(help: "Rows in the table of hottest modules.") var top = 15
@@ -20,12 +19,15 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         guard runs > 0, warmup >= 0, top > 0 else { throw ValidationError("--runs and --top must be positive, --warmup 0 or more") }
-        let loaded = try CLIError.wrap { try ModelSource.load(model) }
+        let loaded = try source.load()
+        guard let sampleInput = loaded.sampleInput else {
+            throw CLIError.failure("\(source.model): nothing to profile: the architecture is unknown (see `nntop summary`)")
+        }
         loaded.module.eval()
         var options = ModuleProfiler.Options()
         options.traceEventLimit = trace == nil ? 0 : 200_000
         options.inputStatistics = inputStats
-        let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput, options: options)
+        let runner = ProfileRunner(model: loaded.module, inputs: sampleInput, options: options)
         runner.start(runs: runs, warmup: warmup)
         runner.waitUntilFinished()
         guard let snapshot = runner.snapshot else {

@@ -4,11 +4,9 @@ import ArgumentParser
 struct ReprCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "repr", abstract: "Print the model like PyTorch's print(model).")
 
-    @Argument(help: "A zoo model name (see `nntop list`).")
-    var model: String
+    @OptionGroup var source: ModelArguments
 
     func run() throws {
-        let loaded = try CLIError.wrap { try ModelSource.load(model) }
-        print(loaded.module.repr())
+        print(try source.load().module.repr())
     }
 }

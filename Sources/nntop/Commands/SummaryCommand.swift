@@ -8,8 +8,7 @@ struct SummaryCommand: ParsableCommand {
         commandName: "summary",
         abstract: "Print a torchinfo-like table of the module tree (or JSON lines with --json).")
 
-    @Argument(help: "A zoo model name (see `nntop list`).")
-    var model: String
+    @OptionGroup var source: ModelArguments
 
     @Option(help: "Show modules down to this depth (the root is depth 0).")
     var depth: Int?
@@ -19,16 +18,17 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more") }
-        let loaded = try CLIError.wrap { try ModelSource.load(model) }
+        let loaded = try source.load(keepNotes: !json)
         loaded.module.eval()
-        let shapes = ShapeRecorder.record(loaded.module, inputs: loaded.sampleInput)
+        let shapes = loaded.sampleInput.map { ShapeRecorder.record(loaded.module, inputs: $0) }
         let report = SummaryReport(model: loaded.module, records: loaded.module.moduleRecords(),
-                                   outputShapes: shapes.outputShapes, forwardError: shapes.error,
-                                   failedModule: shapes.failedModule)
+                                   outputShapes: shapes?.outputShapes ?? [:], forwardError: shapes?.error,
+                                   failedModule: shapes?.failedModule)
         if json {
             report.jsonLines().forEach { print($0) }
         } else {
             print(report.table(maxDepth: depth))
+            loaded.notes.forEach { print("Note: \($0)") }
         }
     }
 }

@@ -10,8 +10,7 @@ import Synchronization
 struct TopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "top", abstract: "Open the interactive view (the default command).")
 
-    @Argument(help: "A zoo model name (see `nntop list`).")
-    var model: String
+    @OptionGroup var source: ModelArguments
     @Flag(help: "Disable edits (requires_grad, train/eval).") var readonly = false
     @Flag(help: "Do not capture the mouse.") var noMouse = false
     @Flag(help: "Monochrome (also when NO_COLOR is set).") var noColor = false
@@ -23,20 +22,21 @@ struct TopCommand: ParsableCommand {
             FileHandle.standardError.write(Data((problem + "\n").utf8))
             throw ExitCode(2)
         }
-        if SessionFile.isSession(model) {
-            let session = try CLIError.wrap { try SessionFile.load(model) }
+        if SessionFile.isSession(source.model) {
+            let session = try CLIError.wrap { try SessionFile.load(source.model) }
             try browse(session.info, initialSnapshot: session.snapshot, runner: nil, parameterNames: [:], modelName: session.info.name)
             return
         }
-        let loaded = try CLIError.wrap { try ModelSource.load(model) }
+        let loaded = try source.load()
         loaded.module.eval()
+        // A tree without architecture is browsed as is: the runner's failed forward says why nothing runs.
         let first = ModuleProfiler(attachingTo: loaded.module)
         var forwardError: String?
-        do { _ = try loaded.module.call(loaded.sampleInput) } catch { forwardError = "\(error)" }
+        do { _ = try loaded.module.call(loaded.sampleInput ?? []) } catch { forwardError = "\(error)" }
         first.detach()
         let built = ModelInfoBuilder.build(name: loaded.name, source: loaded.source, model: loaded.module,
                                            profile: first.report(), forwardError: forwardError)
-        let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput)
+        let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput ?? [])
         runner.start()
         defer { runner.stop() }
         try browse(built.info, initialSnapshot: nil, runner: runner, parameterNames: built.parameterNames, modelName: loaded.name)

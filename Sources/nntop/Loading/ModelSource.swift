@@ -2,35 +2,22 @@ import Foundation
 import ModelZoo
 import NNModules
 
-/// What the `MODEL` argument of every command names: a zoo model today; files and folders come with the
-/// checkpoint loaders.
-struct LoadedModel {
-    let name: String
-    /// Where it came from, as the header shows it (`zoo:lenet5`).
-    let source: String
-    let module: Module
-    let sampleInput: [Value]
-}
-
-struct ModelLoadError: Error, CustomStringConvertible {
-    let description: String
-}
-
+/// Resolves the `MODEL` argument every command takes: a zoo name, a Hugging Face model folder, or a checkpoint
+/// file, sharded index or folder of weights.
 enum ModelSource {
-    static func load(_ argument: String) throws -> LoadedModel {
+    static func load(_ argument: String, loading: WeightLoading = .automatic) throws -> LoadedModel {
         if let entry = Zoo.model(named: argument) {
             DefaultGenerator.manualSeed(0)
             let module = try entry.build()
-            return LoadedModel(name: entry.name, source: "zoo:\(entry.name)", module: module, sampleInput: try entry.sampleInput())
+            return LoadedModel(name: entry.name, source: "zoo:\(entry.name)", module: module,
+                               sampleInput: try entry.sampleInput(), notes: [])
         }
-        if FileManager.default.fileExists(atPath: argument) {
-            throw ModelLoadError(description: "cannot open '\(argument)': loading models from files is not supported yet (zoo models only: see `nntop list`)")
+        let url = URL(fileURLWithPath: argument)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            let names = Zoo.models.map(\.name).joined(separator: ", ")
+            throw ModelLoadError(description: "unknown model '\(argument)': not a zoo model (\(names)) and no such file or folder")
         }
-        let names = Zoo.models.map(\.name).joined(separator: ", ")
-        throw ModelLoadError(description: "unknown model '\(argument)': not a zoo model (\(names)) and no such file or folder")
+        if HFFolderLoader.isModelFolder(url) { return try HFFolderLoader.load(url, loading: loading) }
+        return try StateDictLoader.load(url, loading: loading)
     }
-}
-
-extension ModelLoadError {
-    init(_ error: Error) { self.description = "\(error)" }
 }
