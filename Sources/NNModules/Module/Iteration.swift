@@ -124,27 +124,23 @@ extension Module {
         return (try getSubmodule(atoms.joined(separator: ".")), name)
     }
 
-    /// torch: `get_parameter(target)`.
-    public func getParameter(_ target: String) throws -> Parameter {
+    /// The member `target` names through `slot`, with PyTorch's two errors (missing attribute, wrong kind).
+    private func member<T>(_ target: String, kind: String, _ slot: (Module, String) -> T?) throws -> T {
         let (module, name) = try splitTarget(target)
         guard module.hasAttribute(name) else {
             throw TorchError.attributeError("\(module.typeName) has no attribute `\(name)`")
         }
-        guard let slot = module._parameters[name], let param = slot else {
-            throw TorchError.attributeError("`\(name)` is not an nn.Parameter")
-        }
-        return param
+        guard let value = slot(module, name) else { throw TorchError.attributeError("`\(name)` is not \(kind)") }
+        return value
+    }
+
+    /// torch: `get_parameter(target)`.
+    public func getParameter(_ target: String) throws -> Parameter {
+        try member(target, kind: "an nn.Parameter") { $0._parameters[$1] ?? nil }
     }
 
     /// torch: `get_buffer(target)`.
     public func getBuffer(_ target: String) throws -> Tensor {
-        let (module, name) = try splitTarget(target)
-        guard module.hasAttribute(name) else {
-            throw TorchError.attributeError("\(module.typeName) has no attribute `\(name)`")
-        }
-        guard let slot = module._buffers[name], let buffer = slot else {
-            throw TorchError.attributeError("`\(name)` is not a buffer")
-        }
-        return buffer
+        try member(target, kind: "a buffer") { $0._buffers[$1] ?? nil }
     }
 }
