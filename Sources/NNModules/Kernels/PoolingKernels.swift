@@ -1,0 +1,137 @@
+/// 2-D pooling over the last two dimensions of 3-D or 4-D inputs (torch: max_pool2d, avg_pool2d,
+/// adaptive_avg_pool2d): typed loops per plane, planes spread over the compute threads.
+struct PoolWindow {
+    let kernel: [Int], stride: [Int], padding: [Int], dilation: [Int]
+    let ceilMode: Bool
+
+    func outputSize(_ input: Int, _ d: Int) -> Int {
+        let effective = dilation[d] * (kernel[d] - 1) + 1
+        let numerator = input + 2 * padding[d] - effective
+        var out = (ceilMode ? (numerator + stride[d] - 1) / stride[d] : numerator / stride[d]) + 1
+        // PyTorch: the last window must start inside the input or left padding.
+        if ceilMode && (out - 1) * stride[d] >= input + padding[d] { out -= 1 }
+        return out
+    }
+}
+
+/// What a pooling window computes.
+enum PoolReduction {
+    case max
+    case average(countIncludePad: Bool, divisorOverride: Int?)
+}
+
+extension Tensor {
+    public static func maxPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
+                                 ceilMode: Bool) throws -> Tensor {
+        try pool2d(input, PoolWindow(kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode), .max)
+    }
+
+    public static func avgPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], ceilMode: Bool,
+                                 countIncludePad: Bool, divisorOverride: Int?) throws -> Tensor {
+        try pool2d(input, PoolWindow(kernel: kernel, stride: stride, padding: padding, dilation: [1, 1], ceilMode: ceilMode),
+                   .average(countIncludePad: countIncludePad, divisorOverride: divisorOverride))
+    }
+
+    static func pool2d(_ input: Tensor, _ w: PoolWindow, _ reduction: PoolReduction) throws -> Tensor {
+        guard input.rank == 3 || input.rank == 4 else {
+            throw TorchError.runtimeError("pool2d: Expected 3D or 4D (batch mode) tensor for input, but got input of size: \(Tensor.pythonShape(input.sizes))")
+        }
+        let h = input.sizes[input.rank - 2], wd = input.sizes[input.rank - 1]
+        let oh = w.outputSize(h, 0), ow = w.outputSize(wd, 1)
+        guard oh > 0, ow > 0 else {
+            throw TorchError.runtimeError("Given input size: (\(input.sizes.dropFirst(input.rank - 3).map(String.init).joined(separator: "x"))). Calculated output size: (\(input.sizes[input.rank - 3])x\(oh)x\(ow)). Output size is too small")
+        }
+        let outShape = Array(input.sizes.dropLast(2)) + [oh, ow]
+        if input.isMeta { return Tensor(storage: nil, shape: outShape, dtype: input.dtype, device: .meta) }
+        let compute = ComputeType.of(input.floatResult)
+        let x = try input.contiguous(as: compute)
+        let out = Tensor.empty(outShape, dtype: compute)
+        let planes = out.count / (oh * ow)
+        if compute == .float64 {
+            poolPlanes(Double.self, x, out, planes: planes, h: h, w: wd, oh: oh, ow: ow, w, reduction)
+        } else {
+            poolPlanes(Float.self, x, out, planes: planes, h: h, w: wd, oh: oh, ow: ow, w, reduction)
+        }
+        return try out.to(dtype: input.dtype)
+    }
+
+    private static func poolPlanes<T: KernelFloat>(_ type: T.Type, _ input: Tensor, _ output: Tensor, planes: Int, h: Int, w: Int,
+                                                   oh: Int, ow: Int, _ win: PoolWindow, _ reduction: PoolReduction) {
+        let x = input.elementPointer(T.self), out = output.elementPointer(T.self)
+        parallelChunks(planes, grain: Swift.max(1, (1 << 14) / Swift.max(oh * ow * win.kernel[0] * win.kernel[1], 1))) { range in
+            for p in range {
+                let src = x + p * h * w, dst = out + p * oh * ow
+                for oy in 0..<oh {
+                    let y0 = oy * win.stride[0] - win.padding[0]
+                    for ox in 0..<ow {
+                        let x0 = ox * win.stride[1] - win.padding[1]
+                        switch reduction {
+                        case .max:
+                            var best = -T.infinity
+                            for ky in 0..<win.kernel[0] {
+                                let iy = y0 + ky * win.dilation[0]
+                                if iy < 0 || iy >= h { continue }
+                                for kx in 0..<win.kernel[1] {
+                                    let ix = x0 + kx * win.dilation[1]
+                                    if ix < 0 || ix >= w { continue }
+                                    let v = src[iy * w + ix]
+                                    if v > best || v.isNaN { best = v }
+                                    if v.isNaN { break }
+                                }
+                            }
+                            dst[oy * ow + ox] = best
+                        case .average(let includePad, let divisorOverride):
+                            let yEnd = Swift.min(y0 + win.kernel[0], h + win.padding[0])
+                            let xEnd = Swift.min(x0 + win.kernel[1], w + win.padding[1])
+                            let padded = (yEnd - y0) * (xEnd - x0)
+                            let ys = Swift.max(y0, 0), ye = Swift.min(yEnd, h)
+                            let xs = Swift.max(x0, 0), xe = Swift.min(xEnd, w)
+                            var s = T(0)
+                            for iy in ys..<Swift.max(ye, ys) { for ix in xs..<Swift.max(xe, xs) { s += src[iy * w + ix] } }
+                            let divisor = divisorOverride ?? (includePad ? padded : (ye - ys) * (xe - xs))
+                            dst[oy * ow + ox] = s / T(Swift.max(divisor, 1))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// torch: `F.adaptive_avg_pool2d` with PyTorch's start/end index rule per output cell.
+    public static func adaptiveAvgPool2d(_ input: Tensor, outputSize target: [Int]) throws -> Tensor {
+        guard input.rank == 3 || input.rank == 4 else {
+            throw TorchError.valueError("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got \(Tensor.pythonShape(input.sizes))")
+        }
+        let h = input.sizes[input.rank - 2], w = input.sizes[input.rank - 1]
+        let outShape = Array(input.sizes.dropLast(2)) + target
+        if input.isMeta { return Tensor(storage: nil, shape: outShape, dtype: input.dtype, device: .meta) }
+        if target == [1, 1] { return try input.mean(dims: [-2, -1], keepdim: true) }
+        let compute = ComputeType.of(input.floatResult)
+        let x = try input.contiguous(as: compute)
+        let out = Tensor.empty(outShape, dtype: compute)
+        if compute == .float64 {
+            adaptivePlanes(Double.self, x, out, h: h, w: w, target)
+        } else {
+            adaptivePlanes(Float.self, x, out, h: h, w: w, target)
+        }
+        return try out.to(dtype: input.dtype)
+    }
+
+    private static func adaptivePlanes<T: KernelFloat>(_ type: T.Type, _ input: Tensor, _ output: Tensor, h: Int, w: Int, _ target: [Int]) {
+        let x = input.elementPointer(T.self), out = output.elementPointer(T.self)
+        let planes = output.count / Swift.max(target[0] * target[1], 1)
+        parallelChunks(planes, grain: Swift.max(1, (1 << 14) / Swift.max(h * w, 1))) { range in
+            for p in range {
+                for oy in 0..<target[0] {
+                    let y0 = (oy * h) / target[0], y1 = ((oy + 1) * h + target[0] - 1) / target[0]
+                    for ox in 0..<target[1] {
+                        let x0 = (ox * w) / target[1], x1 = ((ox + 1) * w + target[1] - 1) / target[1]
+                        var s = T(0)
+                        for y in y0..<y1 { for xx in x0..<x1 { s += x[p * h * w + y * w + xx] } }
+                        out[(p * target[0] + oy) * target[1] + ox] = s / T((y1 - y0) * (x1 - x0))
+                    }
+                }
+            }
+        }
+    }
+}
