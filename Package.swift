@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "GoldenSupport"]),
+        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Profiler", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules"]),
