@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "nntop",
             dependencies: [
-                "NNModules", "ModelZoo", "Profiler", "NNTopUI", "CNCurses",
+                "NNModules", "ModelZoo", "Profiler", "NNTopUI", "CNCurses", "Checkpoints",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Profiler", "Checkpoints", "GoldenSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["GoldenSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["GoldenSupport", "Checkpoints"]),
         .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules"]),
     ]
