@@ -76,6 +76,22 @@ extension Tensor {
         return try out.view(outShape)
     }
 
+    /// torch.addmm(input, mat1, mat2): `input + mat1 @ mat2` for 2-D matrices, `input` broadcast to the
+    /// product's shape and added by GEMM itself (transformers' GPT-2 `Conv1D`).
+    public static func addmm(_ input: Tensor, _ mat1: Tensor, _ mat2: Tensor) throws -> Tensor {
+        guard mat1.rank == 2, mat2.rank == 2 else {
+            throw TorchError.runtimeError("mat1 must be a matrix, got \(mat1.rank)-D tensor")
+        }
+        guard mat1.sizes[1] == mat2.sizes[0] else {
+            throw TorchError.runtimeError("mat1 and mat2 shapes cannot be multiplied (\(mat1.sizes[0])x\(mat1.sizes[1]) and \(mat2.sizes[0])x\(mat2.sizes[1]))")
+        }
+        let shape = [mat1.sizes[0], mat2.sizes[1]]
+        let outType = TypePromotion.result(TypePromotion.result(mat1.dtype, mat2.dtype), input.dtype)
+        let addend = try input.expand(shape)
+        if input.isMeta || mat1.isMeta || mat2.isMeta { return Tensor(storage: nil, shape: shape, dtype: outType, device: .meta) }
+        return try product(mat1, mat2, outShape: shape, outType: outType, addend: addend)
+    }
+
     /// torch.matmul: 1-D operands become vectors, leading dimensions broadcast as batches.
     public func matmul(_ other: Tensor) throws -> Tensor {
         guard rank >= 1, other.rank >= 1 else { throw TorchError.runtimeError("both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D") }

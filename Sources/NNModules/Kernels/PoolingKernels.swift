@@ -58,37 +58,39 @@ extension Tensor {
     private static func poolPlanes<T: KernelFloat>(_ type: T.Type, _ input: Tensor, _ output: Tensor, planes: Int, h: Int, w: Int,
                                                    oh: Int, ow: Int, _ win: PoolWindow, _ reduction: PoolReduction) {
         let x = input.elementPointer(T.self), out = output.elementPointer(T.self)
+        // Window rows/columns that fall inside the input, per output row/column (padding contributes nothing).
+        func taps(_ o: Int, _ d: Int, _ size: Int) -> (start: Int, taps: [Int]) {
+            let start = o * win.stride[d] - win.padding[d]
+            return (start, (0..<win.kernel[d]).map { start + $0 * win.dilation[d] }.filter { $0 >= 0 && $0 < size })
+        }
+        let rows = (0..<oh).map { taps($0, 0, h) }, cols = (0..<ow).map { taps($0, 1, w) }
         parallelChunks(planes, grain: Swift.max(1, (1 << 14) / Swift.max(oh * ow * win.kernel[0] * win.kernel[1], 1))) { range in
             for p in range {
                 let src = x + p * h * w, dst = out + p * oh * ow
-                for oy in 0..<oh {
-                    let y0 = oy * win.stride[0] - win.padding[0]
-                    for ox in 0..<ow {
-                        let x0 = ox * win.stride[1] - win.padding[1]
-                        switch reduction {
-                        case .max:
+                switch reduction {
+                case .max:
+                    for oy in 0..<oh {
+                        for ox in 0..<ow {
                             var best = -T.infinity
-                            for ky in 0..<win.kernel[0] {
-                                let iy = y0 + ky * win.dilation[0]
-                                if iy < 0 || iy >= h { continue }
-                                for kx in 0..<win.kernel[1] {
-                                    let ix = x0 + kx * win.dilation[1]
-                                    if ix < 0 || ix >= w { continue }
-                                    let v = src[iy * w + ix]
+                            for iy in rows[oy].taps {
+                                let line = src + iy * w
+                                for ix in cols[ox].taps {
+                                    let v = line[ix]
                                     if v > best || v.isNaN { best = v }
-                                    if v.isNaN { break }
                                 }
                             }
                             dst[oy * ow + ox] = best
-                        case .average(let includePad, let divisorOverride):
-                            let yEnd = Swift.min(y0 + win.kernel[0], h + win.padding[0])
-                            let xEnd = Swift.min(x0 + win.kernel[1], w + win.padding[1])
-                            let padded = (yEnd - y0) * (xEnd - x0)
-                            let ys = Swift.max(y0, 0), ye = Swift.min(yEnd, h)
-                            let xs = Swift.max(x0, 0), xe = Swift.min(xEnd, w)
+                        }
+                    }
+                case .average(let includePad, let divisorOverride):
+                    for oy in 0..<oh {
+                        let yEnd = Swift.min(rows[oy].start + win.kernel[0], h + win.padding[0])
+                        for ox in 0..<ow {
+                            let xEnd = Swift.min(cols[ox].start + win.kernel[1], w + win.padding[1])
                             var s = T(0)
-                            for iy in ys..<Swift.max(ye, ys) { for ix in xs..<Swift.max(xe, xs) { s += src[iy * w + ix] } }
-                            let divisor = divisorOverride ?? (includePad ? padded : (ye - ys) * (xe - xs))
+                            for iy in rows[oy].taps { for ix in cols[ox].taps { s += src[iy * w + ix] } }
+                            let padded = (yEnd - rows[oy].start) * (xEnd - cols[ox].start)
+                            let divisor = divisorOverride ?? (includePad ? padded : rows[oy].taps.count * cols[ox].taps.count)
                             dst[oy * ow + ox] = s / T(Swift.max(divisor, 1))
                         }
                     }
