@@ -29,12 +29,6 @@ public enum ComputeThreads {
     }
 }
 
-/// Sendable box for raw pointers handed to worker threads; each worker writes a disjoint range.
-struct SendablePointer<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
-    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
-}
-
 /// Runs `body` over `0..<count` split into at most `ComputeThreads.count` contiguous chunks, each at least
 /// `grain` long; runs inline when there is a single chunk, so small tensors pay no dispatch.
 func parallelChunks(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
