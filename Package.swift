@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
+        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Profiler", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nntop", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules", "ModelZoo", "GoldenSupport"]),

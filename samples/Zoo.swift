@@ -7,16 +7,20 @@ public struct ZooModel: Sendable {
     /// Built on the meta device unless asked otherwise: over ~1B parameters the weights would not fit in
     /// memory, while structure, shapes and counts need none.
     public let buildsOnMeta: Bool
+    /// The names of the forward arguments the sample input fills, as the PyTorch/HF forward names them
+    /// (`input`, `input_ids`).
+    public let inputNames: [String]
     /// Builds on the ambient `TensorDefaults.device`.
     let make: @Sendable () throws -> Module
     /// The model's default sample input, as forward arguments, on the ambient device.
     let input: @Sendable () throws -> [Value]
 
-    init(_ name: String, _ summary: String, onMeta: Bool = false, build: @escaping @Sendable () throws -> Module,
-         sampleInput: @escaping @Sendable () throws -> [Value]) {
+    init(_ name: String, _ summary: String, onMeta: Bool = false, inputNames: [String] = ["input"],
+         build: @escaping @Sendable () throws -> Module, sampleInput: @escaping @Sendable () throws -> [Value]) {
         self.name = name
         self.summary = summary
         self.buildsOnMeta = onMeta
+        self.inputNames = inputNames
         self.make = build
         self.input = sampleInput
     }
@@ -77,17 +81,17 @@ public enum Zoo {
     }
 
     static func gpt2(_ name: String, _ summary: String, _ config: GPT2Config, tokens: Int = 128, onMeta: Bool = false) -> ZooModel {
-        ZooModel(name, summary, onMeta: onMeta, build: { try GPT2LMHeadModel(config) },
+        ZooModel(name, summary, onMeta: onMeta, inputNames: ["input_ids"], build: { try GPT2LMHeadModel(config) },
                  sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
     }
 
     static func bert(_ name: String, _ summary: String, _ config: BertConfig, tokens: Int = 128) -> ZooModel {
-        ZooModel(name, summary, build: { try BertModel(config) }, sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
+        ZooModel(name, summary, inputNames: ["input_ids"], build: { try BertModel(config) }, sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
     }
 
     /// Llama checkpoints are billions of parameters: on meta unless tiny.
     static func llama(_ name: String, _ summary: String, _ config: LlamaConfig, tokens: Int = 128, onMeta: Bool = true) -> ZooModel {
-        ZooModel(name, summary, onMeta: onMeta, build: { try LlamaForCausalLM(config) },
+        ZooModel(name, summary, onMeta: onMeta, inputNames: ["input_ids"], build: { try LlamaForCausalLM(config) },
                  sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
     }
 }

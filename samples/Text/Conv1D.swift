@@ -23,6 +23,6 @@ public final class Conv1D: Module {
             throw TorchError.attributeError("'Conv1D' object has no attribute 'weight'")
         }
         let sizeOut = Array(input.sizes.dropLast()) + [nf]
-        return try (try input.reshape([-1, nx]).matmul(weight) + bias).view(sizeOut)
+        return try Tensor.addmm(bias, try input.reshape([-1, nx]), weight).view(sizeOut)
     }
 }

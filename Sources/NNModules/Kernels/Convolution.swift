@@ -1,4 +1,7 @@
-/// 2-D convolution as im2col + GEMM (torch.nn.functional.conv2d with zero padding), groups included.
+/// 2-D convolution (torch.nn.functional.conv2d with zero padding, groups included): 1×1 stride-1
+/// convolutions are one GEMM on the input itself, depthwise-style ones (one input channel per group) a
+/// direct loop, everything else im2col + GEMM. The bias is written into the output first and GEMM adds
+/// onto it; im2col and the direct loops split channels across the compute threads.
 struct Conv2dGeometry {
     let batch, inChannels, height, width: Int
     let outChannels, kernelH, kernelW: Int
@@ -6,11 +9,19 @@ struct Conv2dGeometry {
 
     var outH: Int { (height + padTop + padBottom - dilationH * (kernelH - 1) - 1) / strideH + 1 }
     var outW: Int { (width + padLeft + padRight - dilationW * (kernelW - 1) - 1) / strideW + 1 }
+
+    /// The output columns `x` whose input column `x·stride - pad + offset` lies inside `0..<size`.
+    func validRange(offset: Int, size: Int, stride: Int, count: Int) -> Range<Int> {
+        // x·stride ≥ -offset and x·stride ≤ size - 1 - offset.
+        let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let highLimit = size - 1 - offset
+        let high = highLimit < 0 ? 0 : Swift.min(count, highLimit / stride + 1)
+        return Swift.min(low, high)..<high
+    }
 }
 
-/// Fills `cols` ([C·kh·kw, outH·outW], row-major) from one image's channels `[c0, c0+channels)`.
-func im2col<T: BinaryFloatingPoint>(_ image: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, channels: Int,
-                                    _ g: Conv2dGeometry) {
+/// Fills `cols` ([channels·kh·kw, outH·outW], row-major) from `channels` planes starting at `image`.
+func im2col<T: KernelFloat>(_ image: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, channels: Int, _ g: Conv2dGeometry) {
     let oh = g.outH, ow = g.outW
     var row = 0
     for c in 0..<channels {
@@ -18,17 +29,23 @@ func im2col<T: BinaryFloatingPoint>(_ image: UnsafePointer<T>, _ cols: UnsafeMut
         for ky in 0..<g.kernelH {
             for kx in 0..<g.kernelW {
                 let dst = cols + row * oh * ow
+                let columnOffset = kx * g.dilationW - g.padLeft
+                let valid = g.validRange(offset: columnOffset, size: g.width, stride: g.strideW, count: ow)
                 for y in 0..<oh {
+                    let line = dst + y * ow
                     let iy = y * g.strideH - g.padTop + ky * g.dilationH
                     if iy < 0 || iy >= g.height {
-                        for x in 0..<ow { dst[y * ow + x] = 0 }
+                        line.update(repeating: 0, count: ow)
                         continue
                     }
-                    let src = plane + iy * g.width
-                    for x in 0..<ow {
-                        let ix = x * g.strideW - g.padLeft + kx * g.dilationW
-                        dst[y * ow + x] = (ix >= 0 && ix < g.width) ? src[ix] : 0
+                    let src = plane + iy * g.width + columnOffset
+                    line.update(repeating: 0, count: valid.lowerBound)
+                    if g.strideW == 1 {
+                        for x in valid { line[x] = src[x] }
+                    } else {
+                        for x in valid { line[x] = src[x * g.strideW] }
                     }
+                    (line + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
                 }
                 row += 1
             }
@@ -44,29 +61,80 @@ extension Tensor {
             throw TorchError.runtimeError("Calculated padded input size per channel: (\(g.height + g.padTop + g.padBottom) x \(g.width + g.padLeft + g.padRight)). Kernel size: (\(g.dilationH * (g.kernelH - 1) + 1) x \(g.dilationW * (g.kernelW - 1) + 1)). Kernel size can't be greater than actual input size")
         }
         if input.isMeta || weight.isMeta { return Tensor(storage: nil, shape: outShape, dtype: outType, device: .meta) }
-        let compute = computeType(for: outType)
+        let compute = ComputeType.of(outType)
         let x = try input.contiguous(as: compute), w = try weight.contiguous(as: compute)
-        let cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups
-        let kdim = cinG * g.kernelH * g.kernelW, spatial = g.outH * g.outW
         let out = Tensor.empty(outShape, dtype: compute)
-        let cols = Tensor.empty([kdim, spatial], dtype: compute)
+        if let bias { try copyElements(from: try bias.view([1, g.outChannels, 1, 1]), to: out) }
+        if compute == .float64 {
+            convolve(Double.self, x, w, out, g, accumulate: bias != nil)
+        } else {
+            convolve(Float.self, x, w, out, g, accumulate: bias != nil)
+        }
+        return try out.to(dtype: outType)
+    }
+
+    private static func convolve<T: KernelFloat>(_ type: T.Type, _ input: Tensor, _ weight: Tensor, _ output: Tensor,
+                                                 _ g: Conv2dGeometry, accumulate: Bool) {
+        let cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups
+        let kdim = cinG * g.kernelH * g.kernelW, spatial = g.outH * g.outW, plane = g.height * g.width
+        let x = input.elementPointer(T.self), w = weight.elementPointer(T.self), out = output.elementPointer(T.self)
+        if cinG == 1 && g.groups > 1 {
+            depthwise(x, w, out, g, accumulate: accumulate)
+            return
+        }
+        let pointwise = g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1
+            && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0
+        let cols = pointwise ? nil : UnsafeMutablePointer<T>.allocate(capacity: kdim * spatial)
+        defer { cols?.deallocate() }
         for n in 0..<g.batch {
             for grp in 0..<g.groups {
-                let imageOffset = x.storageOffset + (n * g.inChannels + grp * cinG) * g.height * g.width
-                if compute == .float64 {
-                    im2col(x.storage!.pointer.assumingMemoryBound(to: Double.self) + imageOffset,
-                           cols.storage!.pointer.assumingMemoryBound(to: Double.self), channels: cinG, g)
-                } else {
-                    im2col(x.storage!.pointer.assumingMemoryBound(to: Float.self) + imageOffset,
-                           cols.storage!.pointer.assumingMemoryBound(to: Float.self), channels: cinG, g)
+                let image = x + (n * g.inChannels + grp * cinG) * plane
+                var source = image
+                if let cols {
+                    let perChannel = g.kernelH * g.kernelW * spatial
+                    parallelChunks(cinG, grain: Swift.max(1, (1 << 15) / Swift.max(perChannel, 1))) { channels in
+                        im2col(image + channels.lowerBound * plane, cols + channels.lowerBound * perChannel,
+                               channels: channels.count, g)
+                    }
+                    source = cols
                 }
-                let wg = try w.narrow(0, start: grp * coutG, length: coutG).reshape([coutG, kdim])
-                let y = try gemm(wg, cols, m: coutG, n: spatial, k: kdim, transposeB: false, outDType: compute)
-                try out.select(0, n).narrow(0, start: grp * coutG, length: coutG).copy_(try y.view([coutG, g.outH, g.outW]))
+                GEMM.run(m: coutG, n: spatial, k: kdim,
+                         BLASMatrix(pointer: w + grp * coutG * kdim, transposed: false, leadingDimension: kdim),
+                         BLASMatrix(pointer: source, transposed: false, leadingDimension: spatial),
+                         out + (n * g.outChannels + grp * coutG) * spatial, ldc: spatial, beta: accumulate ? 1 : 0)
             }
         }
-        var result: Tensor = out
-        if let bias { result = try result + (try bias.view([1, g.outChannels, 1, 1])) }
-        return outType == compute ? result : try result.to(dtype: outType)
+    }
+
+    /// Convolution where every group has one input channel (depthwise, possibly with a channel multiplier).
+    private static func depthwise<T: KernelFloat>(_ x: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>,
+                                                  _ out: UnsafeMutablePointer<T>, _ g: Conv2dGeometry, accumulate: Bool) {
+        let multiplier = g.outChannels / g.groups
+        let oh = g.outH, ow = g.outW, taps = g.kernelH * g.kernelW
+        parallelChunks(g.batch * g.outChannels, grain: Swift.max(1, (1 << 14) / Swift.max(oh * ow * taps, 1))) { range in
+            for slot in range {
+                let n = slot / g.outChannels, oc = slot % g.outChannels
+                let src = x + (n * g.inChannels + oc / multiplier) * g.height * g.width
+                let dst = out + slot * oh * ow
+                if !accumulate { dst.update(repeating: 0, count: oh * ow) }
+                for ky in 0..<g.kernelH {
+                    for kx in 0..<g.kernelW {
+                        let weight = w[oc * taps + ky * g.kernelW + kx]
+                        let columnOffset = kx * g.dilationW - g.padLeft
+                        let valid = g.validRange(offset: columnOffset, size: g.width, stride: g.strideW, count: ow)
+                        for y in 0..<oh {
+                            let iy = y * g.strideH - g.padTop + ky * g.dilationH
+                            if iy < 0 || iy >= g.height { continue }
+                            let line = src + iy * g.width + columnOffset, target = dst + y * ow
+                            if g.strideW == 1 {
+                                for xo in valid { target[xo] += weight * line[xo] }
+                            } else {
+                                for xo in valid { target[xo] += weight * line[xo * g.strideW] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,70 +1,96 @@
 import Foundation
 
-/// Elementwise arithmetic with broadcasting and type promotion (torch: add, sub, mul, div, neg, and the
-/// unary math functions). Meta inputs give meta outputs of the broadcast shape.
+/// Elementwise arithmetic with broadcasting and type promotion (torch: add, sub, mul, div, neg, maximum,
+/// minimum, the scalar forms and the unary math functions). Floating results run typed kernels in float32
+/// or float64 (half types widened on the way in and narrowed on the way out); integer and bool results take
+/// the `Double` path. Meta inputs give meta outputs of the broadcast shape.
 extension Tensor {
-    static func binary(_ a: Tensor, _ b: Tensor, dtype: DType? = nil, _ op: (Double, Double) -> Double) throws -> Tensor {
+    static func binary(_ a: Tensor, _ b: Tensor, _ op: BinaryOp, dtype: DType? = nil) throws -> Tensor {
         let shape = try broadcastShapes(a.sizes, b.sizes)
         let outType = dtype ?? TypePromotion.result(a.dtype, b.dtype)
         if a.isMeta || b.isMeta { return Tensor(storage: nil, shape: shape, dtype: outType, device: .meta) }
-        let x = try a.expand(shape).toDoubles()
-        let y = try b.expand(shape).toDoubles()
-        var values = [Double](repeating: 0, count: x.count)
-        for i in values.indices { values[i] = op(x[i], y[i]) }
-        return Tensor(values, shape: shape, dtype: outType)
+        guard outType.isFloatingPoint else {
+            let x = try a.expand(shape).toDoubles(), y = try b.expand(shape).toDoubles()
+            return Tensor(op.withFunction(Double.self) { f in zip(x, y).map(f) }, shape: shape, dtype: outType)
+        }
+        let compute = ComputeType.of(outType)
+        let out = Tensor.empty(shape, dtype: compute)
+        if compute == .float64 {
+            try binaryKernel(op, Double.self, a, b, out)
+        } else {
+            try binaryKernel(op, Float.self, a, b, out)
+        }
+        return try out.to(dtype: outType)
     }
 
-    func unary(dtype: DType? = nil, _ op: (Double) -> Double) throws -> Tensor {
+    private static func binaryKernel<T: KernelFloat>(_ op: BinaryOp, _ type: T.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor) throws {
+        let x = a.dtype == T.dtype ? a : try a.contiguous(as: T.dtype)
+        let y = b.dtype == T.dtype ? b : try b.contiguous(as: T.dtype)
+        let runs = StridedRuns(shape: out.sizes, operands: [try x.operandLayout(broadcastTo: out.sizes),
+                                                            try y.operandLayout(broadcastTo: out.sizes), (out.strides, 0)])
+        let px = x.storagePointer(T.self), py = y.storagePointer(T.self), po = out.storagePointer(T.self)
+        let (sx, sy) = (runs.innerStride(0), runs.innerStride(1))
+        runs.forEach { o, n in BinaryOp.run(op, px + o.0, sx, py + o.1, sy, po + o.2, n) }
+    }
+
+    /// Applies `op` elementwise; `dtype` is the result dtype (default: this tensor's).
+    func unary(_ op: UnaryOp, dtype: DType? = nil) throws -> Tensor {
         let outType = dtype ?? self.dtype
         if isMeta { return Tensor(storage: nil, shape: sizes, dtype: outType, device: .meta) }
-        return Tensor(try toDoubles().map(op), shape: sizes, dtype: outType)
+        guard outType.isFloatingPoint else {
+            let values = try toDoubles()
+            return Tensor(op.withFunction(Double.self) { f in values.map(f) }, shape: sizes, dtype: outType)
+        }
+        let compute = ComputeType.of(outType)
+        let out = Tensor.empty(sizes, dtype: compute)
+        if compute == .float64 {
+            try unaryKernel(op, Double.self, out)
+        } else {
+            try unaryKernel(op, Float.self, out)
+        }
+        return try out.to(dtype: outType)
     }
 
-    func scalarOp(_ s: Double, isFloat: Bool, _ op: (Double, Double) -> Double) throws -> Tensor {
-        try unary(dtype: TypePromotion.withScalar(dtype, scalarIsFloat: isFloat)) { op($0, s) }
+    private func unaryKernel<T: KernelFloat>(_ op: UnaryOp, _ type: T.Type, _ out: Tensor) throws {
+        let x = dtype == T.dtype ? self : try contiguous(as: T.dtype)
+        let runs = StridedRuns(shape: sizes, operands: [(x.strides, x.storageOffset), (out.strides, 0)])
+        let px = x.storagePointer(T.self), po = out.storagePointer(T.self)
+        let stride = runs.innerStride(0)
+        runs.forEach { o, n in UnaryOp.run(op, px + o.0, stride: stride, po + o.1, n) }
     }
 
-    public static func + (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, +) }
-    public static func - (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, -) }
-    public static func * (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, *) }
+    func scalarOp(_ op: UnaryOp, isFloat: Bool) throws -> Tensor {
+        try unary(op, dtype: TypePromotion.withScalar(dtype, scalarIsFloat: isFloat))
+    }
+
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, .add) }
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, .sub) }
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, .mul) }
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         let t = TypePromotion.result(a.dtype, b.dtype)
-        return try binary(a, b, dtype: t.isFloatingPoint ? t : TensorDefaults.dtype, /)
+        return try binary(a, b, .div, dtype: t.isFloatingPoint ? t : TensorDefaults.dtype)
     }
-    public static func + (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(s, isFloat: true, +) }
-    public static func - (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(s, isFloat: true, -) }
-    public static func * (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(s, isFloat: true, *) }
-    public static func / (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(s, isFloat: true, /) }
-    public static func + (a: Tensor, s: Int) throws -> Tensor { try a.scalarOp(Double(s), isFloat: false, +) }
-    public static func * (a: Tensor, s: Int) throws -> Tensor { try a.scalarOp(Double(s), isFloat: false, *) }
-    public static prefix func - (a: Tensor) throws -> Tensor { try a.unary { -$0 } }
+    public static func + (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(.add(s), isFloat: true) }
+    public static func - (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(.add(-s), isFloat: true) }
+    public static func * (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(.mul(s), isFloat: true) }
+    public static func / (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(.div(s), isFloat: true) }
+    public static func + (a: Tensor, s: Int) throws -> Tensor { try a.scalarOp(.add(Double(s)), isFloat: false) }
+    public static func * (a: Tensor, s: Int) throws -> Tensor { try a.scalarOp(.mul(Double(s)), isFloat: false) }
+    public static prefix func - (a: Tensor) throws -> Tensor { try a.unary(.neg) }
 
-    public func exp() throws -> Tensor { try unary(dtype: floatResult) { Foundation.exp($0) } }
-    public func log() throws -> Tensor { try unary(dtype: floatResult) { Foundation.log($0) } }
-    public func tanh() throws -> Tensor { try unary(dtype: floatResult) { Foundation.tanh($0) } }
-    public func sqrt() throws -> Tensor { try unary(dtype: floatResult) { $0.squareRoot() } }
-    public func rsqrt() throws -> Tensor { try unary(dtype: floatResult) { 1 / $0.squareRoot() } }
-    public func erf() throws -> Tensor { try unary(dtype: floatResult) { Foundation.erf($0) } }
-    public func sigmoid() throws -> Tensor { try unary(dtype: floatResult) { 1 / (1 + Foundation.exp(-$0)) } }
-    public func abs() throws -> Tensor { try unary { Swift.abs($0) } }
+    /// torch.maximum / torch.minimum (NaN propagates).
+    public func maximum(_ other: Tensor) throws -> Tensor { try Tensor.binary(self, other, .maximum) }
+    public func minimum(_ other: Tensor) throws -> Tensor { try Tensor.binary(self, other, .minimum) }
+
+    public func exp() throws -> Tensor { try unary(.exp, dtype: floatResult) }
+    public func log() throws -> Tensor { try unary(.log, dtype: floatResult) }
+    public func tanh() throws -> Tensor { try unary(.tanh, dtype: floatResult) }
+    public func sqrt() throws -> Tensor { try unary(.sqrt, dtype: floatResult) }
+    public func rsqrt() throws -> Tensor { try unary(.rsqrt, dtype: floatResult) }
+    public func erf() throws -> Tensor { try unary(.erf, dtype: floatResult) }
+    public func sigmoid() throws -> Tensor { try unary(.sigmoid, dtype: floatResult) }
+    public func abs() throws -> Tensor { try unary(.abs) }
 
     /// Integer inputs of transcendental functions produce the default float dtype.
     var floatResult: DType { dtype.isFloatingPoint ? dtype : TensorDefaults.dtype }
-
-    /// torch: `sum()` over all elements (integers accumulate to int64).
-    public func sum() throws -> Tensor {
-        let outType: DType = dtype.isFloatingPoint ? dtype : .int64
-        if isMeta { return Tensor(storage: nil, shape: [], dtype: outType, device: .meta) }
-        return Tensor([try toDoubles().reduce(0, +)], shape: [], dtype: outType)
-    }
-
-    /// torch: `mean()` over all elements.
-    public func mean() throws -> Tensor {
-        guard dtype.isFloatingPoint else {
-            throw TorchError.runtimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.rawValue.capitalized)")
-        }
-        if isMeta { return Tensor(storage: nil, shape: [], dtype: dtype, device: .meta) }
-        let v = try toDoubles()
-        return Tensor([v.reduce(0, +) / Double(max(v.count, 1))], shape: [], dtype: dtype)
-    }
 }

@@ -1,47 +1,66 @@
-import COpenBLAS
-
-/// Matrix products through OpenBLAS (sgemm/dgemm). Half and integer inputs compute in float32 and are
-/// stored back in their dtype, like PyTorch's CPU kernels accumulate in float.
+/// Matrix products through OpenBLAS (torch: linear, matmul, bmm). Operands are passed to BLAS in place
+/// when their last two dimensions are row- or column-major (transposed views such as `k.transpose(-1, -2)`
+/// cost no copy); other layouts and other dtypes are copied into the compute dtype first. Half inputs
+/// compute in float32 and are stored back in their dtype, like PyTorch's CPU kernels accumulate in float.
 extension Tensor {
-    /// A contiguous tensor of `dtype` holding the same values (self when already so).
-    func contiguous(as dtype: DType) throws -> Tensor {
-        if self.dtype == dtype && isContiguous { return self }
-        let out = Tensor.empty(sizes, dtype: dtype, device: device)
-        if !isMeta { out.assign(try toDoubles()) }
-        return out
+    /// This tensor's last two dimensions as a BLAS operand in `T` (copying only when BLAS cannot read it).
+    fileprivate func blasOperand<T: KernelFloat>(_ type: T.Type) throws -> (tensor: Tensor, transposed: Bool, ld: Int) {
+        let source = dtype == T.dtype ? self : try contiguous(as: T.dtype)
+        let rows = source.sizes[source.rank - 2], cols = source.sizes[source.rank - 1]
+        let s0 = source.strides[source.rank - 2], s1 = source.strides[source.rank - 1]
+        if s1 == 1 || cols == 1, s0 >= Swift.max(cols, 1) || rows == 1 {
+            return (source, false, Swift.max(s0, cols, 1))
+        }
+        if s0 == 1 || rows == 1, s1 >= Swift.max(rows, 1) || cols == 1 {
+            return (source, true, Swift.max(s1, rows, 1))
+        }
+        let copy = try source.contiguous()
+        return (copy, false, Swift.max(cols, 1))
     }
 
-    /// The dtype gemm runs in for an output of `dtype`.
-    static func computeType(for dtype: DType) -> DType { dtype == .float64 ? .float64 : .float32 }
+    /// Storage offsets of each matrix of a `[batch..., r, c]` view, in batch order.
+    fileprivate var matrixOffsets: [Int] {
+        Tensor(storage: storage, storageOffset: storageOffset, shape: Array(sizes.dropLast(2)),
+               strides: Array(strides.dropLast(2)), dtype: dtype, device: device).elementOffsets()
+    }
 
-    /// C[m×n] = A[m×k] · op(B), where B is [n×k] when `transposeB` (the Linear weight layout) or [k×n].
-    static func gemm(_ a: Tensor, _ b: Tensor, m: Int, n: Int, k: Int, transposeB: Bool, outDType: DType) throws -> Tensor {
-        let compute = computeType(for: outDType)
-        let ac = try a.contiguous(as: compute), bc = try b.contiguous(as: compute)
-        let out = Tensor.empty([m, n], dtype: compute)
-        guard let ap = ac.storage?.pointer, let bp = bc.storage?.pointer, let cp = out.storage?.pointer else { return out }
-        let transB = transposeB ? CblasTrans : CblasNoTrans
-        let ldb = Int32(transposeB ? k : n)
-        if m > 0 && n > 0 {
-            if compute == .float64 {
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, transB, Int32(m), Int32(n), Int32(k), 1,
-                            ap.assumingMemoryBound(to: Double.self) + ac.storageOffset, Int32(k),
-                            bp.assumingMemoryBound(to: Double.self) + bc.storageOffset, ldb, 0,
-                            cp.assumingMemoryBound(to: Double.self), Int32(n))
-            } else {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, transB, Int32(m), Int32(n), Int32(k), 1,
-                            ap.assumingMemoryBound(to: Float.self) + ac.storageOffset, Int32(k),
-                            bp.assumingMemoryBound(to: Float.self) + bc.storageOffset, ldb, 0,
-                            cp.assumingMemoryBound(to: Float.self), Int32(n))
+    /// `out[i] = a[i] · b[i]` for batches `[batch..., m, k]` × `[batch..., k, n]` (same batch shape, any
+    /// strides, broadcast ones included) into a contiguous `[batch..., m, n]` of `T` (beta 1 when `out`
+    /// already holds an addend).
+    fileprivate static func batchedGEMM<T: KernelFloat>(_ type: T.Type, _ a: Tensor, _ b: Tensor, into out: Tensor, beta: T) throws {
+        let (m, k, n) = (a.sizes[a.rank - 2], a.sizes[a.rank - 1], b.sizes[b.rank - 1])
+        let (x, xt, lda) = try a.blasOperand(T.self)
+        let (y, yt, ldb) = try b.blasOperand(T.self)
+        let aOffsets = x.matrixOffsets, bOffsets = y.matrixOffsets
+        let px = x.storagePointer(T.self), py = y.storagePointer(T.self), pc = out.elementPointer(T.self)
+        let count = aOffsets.count
+        let threads = count >= ComputeThreads.count ? 1 : ComputeThreads.count
+        parallelChunks(count, grain: threads == 1 ? Swift.max(1, GEMM.parallelThreshold / Swift.max(m * n * k, 1)) : count) { range in
+            for i in range {
+                GEMM.run(m: m, n: n, k: k, BLASMatrix(pointer: px + aOffsets[i], transposed: xt, leadingDimension: lda),
+                         BLASMatrix(pointer: py + bOffsets[i], transposed: yt, leadingDimension: ldb),
+                         pc + i * m * n, ldc: n, beta: beta, threads: threads)
             }
         }
-        return outDType == compute ? out : try out.to(dtype: outDType)
     }
 
-    /// torch.nn.functional.linear: `input @ weight.T + bias` over the last dimension.
+    /// Runs `batchedGEMM` in the compute dtype of `outType`, optionally starting from `addend` (broadcast).
+    fileprivate static func product(_ a: Tensor, _ b: Tensor, outShape: [Int], outType: DType, addend: Tensor?) throws -> Tensor {
+        let compute = ComputeType.of(outType)
+        let out = Tensor.empty(outShape, dtype: compute)
+        if let addend { try copyElements(from: addend, to: out) }
+        if compute == .float64 {
+            try batchedGEMM(Double.self, a, b, into: out, beta: addend == nil ? 0 : 1)
+        } else {
+            try batchedGEMM(Float.self, a, b, into: out, beta: addend == nil ? 0 : 1)
+        }
+        return try out.to(dtype: outType)
+    }
+
+    /// torch.nn.functional.linear: `input @ weight.T + bias` over the last dimension (bias added by GEMM).
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
         let k = input.sizes.last ?? 1
-        let m = input.rank == 0 ? 1 : input.count / max(k, 1)
+        let m = input.rank == 0 ? 1 : input.count / Swift.max(k, 1)
         guard weight.rank == 2, weight.sizes[1] == k else {
             throw TorchError.runtimeError("mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(weight.sizes.count == 2 ? weight.sizes[1] : weight.count)x\(weight.sizes.first ?? 0))")
         }
@@ -51,12 +70,29 @@ extension Tensor {
         if input.isMeta || weight.isMeta {
             return Tensor(storage: nil, shape: outShape, dtype: outType, device: .meta)
         }
-        var out = try gemm(input, weight, m: m, n: n, k: k, transposeB: true, outDType: outType).view(outShape)
-        if let bias { out = try out + bias }
-        return out
+        let rows = try input.reshape([1, m, k])
+        let out = try product(rows, try weight.t().unsqueeze(0), outShape: [1, m, n], outType: outType,
+                              addend: try bias.map { try $0.expand([1, m, n]) })
+        return try out.view(outShape)
     }
 
-    /// torch.matmul for 2-D operands, and batched with a broadcast leading shape.
+    /// torch.addmm(input, mat1, mat2): `input + mat1 @ mat2` for 2-D matrices, `input` broadcast to the
+    /// product's shape and added by GEMM itself (transformers' GPT-2 `Conv1D`).
+    public static func addmm(_ input: Tensor, _ mat1: Tensor, _ mat2: Tensor) throws -> Tensor {
+        guard mat1.rank == 2, mat2.rank == 2 else {
+            throw TorchError.runtimeError("mat1 must be a matrix, got \(mat1.rank)-D tensor")
+        }
+        guard mat1.sizes[1] == mat2.sizes[0] else {
+            throw TorchError.runtimeError("mat1 and mat2 shapes cannot be multiplied (\(mat1.sizes[0])x\(mat1.sizes[1]) and \(mat2.sizes[0])x\(mat2.sizes[1]))")
+        }
+        let shape = [mat1.sizes[0], mat2.sizes[1]]
+        let outType = TypePromotion.result(TypePromotion.result(mat1.dtype, mat2.dtype), input.dtype)
+        let addend = try input.expand(shape)
+        if input.isMeta || mat1.isMeta || mat2.isMeta { return Tensor(storage: nil, shape: shape, dtype: outType, device: .meta) }
+        return try product(mat1, mat2, outShape: shape, outType: outType, addend: addend)
+    }
+
+    /// torch.matmul: 1-D operands become vectors, leading dimensions broadcast as batches.
     public func matmul(_ other: Tensor) throws -> Tensor {
         guard rank >= 1, other.rank >= 1 else { throw TorchError.runtimeError("both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D") }
         let a = rank == 1 ? try unsqueeze(0) : self
@@ -68,23 +104,26 @@ extension Tensor {
         }
         let batch = try broadcastShapes(Array(a.sizes.dropLast(2)), Array(b.sizes.dropLast(2)))
         let outType = TypePromotion.result(dtype, other.dtype)
-        var outShape = batch + [m, n]
+        var result: Tensor
         if isMeta || other.isMeta {
-            if rank == 1 { outShape.remove(at: outShape.count - 2) }
-            if other.rank == 1 { outShape.removeLast() }
-            return Tensor(storage: nil, shape: outShape, dtype: outType, device: .meta)
+            result = Tensor(storage: nil, shape: batch + [m, n], dtype: outType, device: .meta)
+        } else {
+            result = try Tensor.product(try a.expand(batch + [m, k]), try b.expand(batch + [k, n]),
+                                        outShape: batch + [m, n], outType: outType, addend: nil)
         }
-        let ae = try a.expand(batch + [m, k]).reshape([-1, m, k])
-        let be = try b.expand(batch + [k, n]).reshape([-1, k, n])
-        let count = ae.sizes[0]
-        let out = Tensor.empty([count, m, n], dtype: outType)
-        for i in 0..<count {
-            let c = try Tensor.gemm(try ae.select(0, i), try be.select(0, i), m: m, n: n, k: k, transposeB: false, outDType: outType)
-            try out.select(0, i).copy_(c)
-        }
-        var result = try out.view(batch + [m, n])
         if rank == 1 { result = try result.squeeze(-2) }
         if other.rank == 1 { result = try result.squeeze(-1) }
         return result
+    }
+
+    /// torch.bmm: `[b, m, k] × [b, k, n]`.
+    public func bmm(_ other: Tensor) throws -> Tensor {
+        guard rank == 3, other.rank == 3 else {
+            throw TorchError.runtimeError("batch1 must be a 3D tensor")
+        }
+        guard sizes[0] == other.sizes[0] else {
+            throw TorchError.runtimeError("batch1 and batch2 must have same number of batches, got \(sizes[0]) and \(other.sizes[0])")
+        }
+        return try matmul(other)
     }
 }

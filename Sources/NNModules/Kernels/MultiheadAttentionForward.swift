@@ -125,7 +125,10 @@ extension MultiheadAttention {
     /// torch `F._canonical_mask`: a bool mask (True = not allowed) becomes 0 / −inf in the query's dtype;
     /// float masks are added as they are.
     static func canonicalMask(_ mask: Tensor, name: String, target: DType) throws -> Tensor {
-        if mask.dtype == .bool { return try mask.unary(dtype: target) { $0 != 0 ? -.infinity : 0 } }
+        if mask.dtype == .bool {
+            if mask.isMeta { return Tensor(storage: nil, shape: mask.sizes, dtype: target, device: .meta) }
+            return Tensor(try mask.toDoubles().map { $0 != 0 ? -.infinity : 0 }, shape: mask.sizes, dtype: target)
+        }
         guard mask.dtype.isFloatingPoint else {
             throw TorchError.assertionError("only bool and floating types of \(name) are supported")
         }

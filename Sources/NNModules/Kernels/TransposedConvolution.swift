@@ -43,7 +43,7 @@ extension Tensor {
         }
         let outShape = [g.batch, g.outChannels, g.outH, g.outW]
         if input.isMeta || weight.isMeta { return Tensor(storage: nil, shape: outShape, dtype: outType, device: .meta) }
-        let compute = computeType(for: outType)
+        let compute = ComputeType.of(outType)
         let x = try input.contiguous(as: compute)
         let cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups
         let patch = coutG * g.kernelH * g.kernelW, spatial = g.height * g.width
@@ -56,7 +56,7 @@ extension Tensor {
         for n in 0..<g.batch {
             for grp in 0..<g.groups {
                 let image = try x.select(0, n).narrow(0, start: grp * cinG, length: cinG).reshape([cinG, spatial])
-                let cols = try gemm(transposedWeights[grp], image, m: patch, n: spatial, k: cinG, transposeB: false, outDType: compute)
+                let cols = try transposedWeights[grp].matmul(image).contiguous(as: compute)
                 guard let colBase = cols.storage?.pointer else { continue }
                 let target = (n * g.outChannels + grp * coutG) * g.outH * g.outW
                 if compute == .float64 {

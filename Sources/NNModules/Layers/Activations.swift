@@ -8,11 +8,11 @@ open class Activation: Module {
         super.init()
     }
 
-    /// The scalar function; subclasses override.
-    open func apply(_ x: Double) -> Double { x }
+    /// The function itself (a `Tensor` method); subclasses override.
+    open func compute(_ input: Tensor) throws -> Tensor { input }
 
     override open func forward(_ input: Tensor) throws -> Tensor {
-        let out = try input.unary(dtype: input.dtype.isFloatingPoint ? input.dtype : nil, apply)
+        let out = try compute(input)
         if inplace && !input.isMeta {
             try input.copy_(out)
             return input
@@ -25,35 +25,35 @@ open class Activation: Module {
 
 /// torch.nn.ReLU.
 public final class ReLU: Activation {
-    override public func apply(_ x: Double) -> Double { x.isNaN ? x : max(x, 0) }
+    override public func compute(_ input: Tensor) throws -> Tensor { try input.relu() }
 }
 
 /// torch.nn.ReLU6.
 public final class ReLU6: Activation {
-    override public func apply(_ x: Double) -> Double { x.isNaN ? x : min(max(x, 0), 6) }
+    override public func compute(_ input: Tensor) throws -> Tensor { try input.relu6() }
 }
 
 /// torch.nn.SiLU.
 public final class SiLU: Activation {
-    override public func apply(_ x: Double) -> Double { x / (1 + Foundation.exp(-x)) }
+    override public func compute(_ input: Tensor) throws -> Tensor { try input.silu() }
 }
 
 /// torch.nn.Hardswish.
 public final class Hardswish: Activation {
-    override public func apply(_ x: Double) -> Double { x * min(max(x + 3, 0), 6) / 6 }
+    override public func compute(_ input: Tensor) throws -> Tensor { try input.hardswish() }
     override public func extraRepr() -> String { "" }
 }
 
 /// torch.nn.Sigmoid.
 public final class Sigmoid: Activation {
     public init() { super.init(inplace: false) }
-    override public func apply(_ x: Double) -> Double { 1 / (1 + Foundation.exp(-x)) }
+    override public func compute(_ input: Tensor) throws -> Tensor { try input.sigmoid() }
 }
 
 /// torch.nn.Tanh.
 public final class Tanh: Activation {
     public init() { super.init(inplace: false) }
-    override public func apply(_ x: Double) -> Double { Foundation.tanh(x) }
+    override public func compute(_ input: Tensor) throws -> Tensor { try input.tanh() }
 }
 
 /// torch.nn.LeakyReLU.
@@ -63,7 +63,7 @@ public final class LeakyReLU: Activation {
         self.negativeSlope = negativeSlope
         super.init(inplace: inplace)
     }
-    override public func apply(_ x: Double) -> Double { x >= 0 ? x : x * negativeSlope }
+    override public func compute(_ input: Tensor) throws -> Tensor { try input.leakyRelu(negativeSlope: negativeSlope) }
     override public func extraRepr() -> String {
         "negative_slope=\(pythonFloat(negativeSlope))" + (inplace ? ", inplace=True" : "")
     }
@@ -79,12 +79,7 @@ public final class GELU: Activation {
         self.approximate = approximate
         super.init(inplace: false)
     }
-    override public func apply(_ x: Double) -> Double {
-        if approximate == "tanh" {
-            return 0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
-        }
-        return 0.5 * x * (1 + Foundation.erf(x / 2.0.squareRoot()))
-    }
+    override public func compute(_ input: Tensor) throws -> Tensor { try input.gelu(approximate: approximate) }
     override public func extraRepr() -> String { "approximate=\(pythonStringRepr(approximate))" }
 }
 
@@ -105,27 +100,6 @@ public final class Softmax: Module {
         // A 0-d input is its own (one-element) row.
         if input.rank == 0 { return try input.unsqueeze(0).softmax(dim: dim ?? 0).squeeze(0) }
         return try input.softmax(dim: dim ?? (input.rank == 1 || input.rank == 3 ? 0 : 1))
-    }
-}
-
-extension Tensor {
-    /// torch.softmax along `dim`, computed stably (max subtracted).
-    public func softmax(dim: Int) throws -> Tensor {
-        if isMeta { return Tensor(storage: nil, shape: sizes, dtype: dtype, device: .meta) }
-        let d = try normalizeDim(dim)
-        let moved = try transpose(d, rank - 1).contiguous()
-        let n = moved.sizes.last ?? 1
-        var values = try moved.toDoubles()
-        var start = 0
-        while start < values.count {
-            let row = start..<(start + n)
-            let m = values[row].max() ?? 0
-            var total = 0.0
-            for i in row { values[i] = Foundation.exp(values[i] - m); total += values[i] }
-            for i in row { values[i] /= total }
-            start += n
-        }
-        return try Tensor(values, shape: moved.sizes, dtype: floatResult).transpose(d, rank - 1).contiguous()
     }
 }
 

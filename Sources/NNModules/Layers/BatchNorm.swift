@@ -93,47 +93,11 @@ open class BatchNorm: Module {
             try tracked.copy_(try tracked + 1)
             if momentum == nil { factor = 1 / (try tracked.item()) }
         }
-        let c = numFeatures
-        let inner = input.sizes[2...].reduce(1, *), batch = input.sizes[0]
-        let x = try input.contiguous().toDoubles()
-        let perChannel = batch * inner
-        if useBatchStats && perChannel == 1 {
-            throw TorchError.valueError("Expected more than 1 value per channel when training, got input size \(torchSize(input.sizes))")
-        }
-        var mean = [Double](repeating: 0, count: c), variance = [Double](repeating: 0, count: c)
         // An empty batch has no statistics: PyTorch leaves the running averages alone (num_batches_tracked
         // still counts the call) and returns the empty input.
-        if x.isEmpty { return Tensor.empty(input.sizes, dtype: input.dtype) }
-        if useBatchStats {
-            for ch in 0..<c {
-                var s = 0.0
-                for n in 0..<batch { for i in 0..<inner { s += x[(n * c + ch) * inner + i] } }
-                mean[ch] = s / Double(perChannel)
-                var v = 0.0
-                for n in 0..<batch { for i in 0..<inner { let d = x[(n * c + ch) * inner + i] - mean[ch]; v += d * d } }
-                variance[ch] = v / Double(perChannel)
-            }
-            if training && trackRunningStats, let rm = runningMean, let rv = runningVar {
-                let unbiased = variance.map { $0 * Double(perChannel) / Double(max(perChannel - 1, 1)) }
-                let oldMean = try rm.toDoubles(), oldVar = try rv.toDoubles()
-                rm.assign(zip(oldMean, mean).map { (1 - factor) * $0 + factor * $1 })
-                rv.assign(zip(oldVar, unbiased).map { (1 - factor) * $0 + factor * $1 })
-            }
-        } else if let rm = runningMean, let rv = runningVar {
-            mean = try rm.toDoubles()
-            variance = try rv.toDoubles()
-        }
-        let w = try weight?.toDoubles(), b = try bias?.toDoubles()
-        var out = [Double](repeating: 0, count: x.count)
-        for n in 0..<batch {
-            for ch in 0..<c {
-                let scale = (w?[ch] ?? 1) / (variance[ch] + eps).squareRoot()
-                let shift = (b?[ch] ?? 0) - mean[ch] * scale
-                let base = (n * c + ch) * inner
-                for i in 0..<inner { out[base + i] = x[base + i] * scale + shift }
-            }
-        }
-        return Tensor(out, shape: input.sizes, dtype: input.dtype)
+        if input.count == 0 { return Tensor.empty(input.sizes, dtype: input.dtype) }
+        return try Tensor.batchNorm(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                                    training: useBatchStats, momentum: factor, eps: eps)
     }
 }
 

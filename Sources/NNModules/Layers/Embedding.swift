@@ -70,22 +70,3 @@ extension Embedding {
         }
     }
 }
-
-extension Tensor {
-    /// torch.nn.functional.embedding: rows of `weight` gathered by integer indices.
-    public static func embedding(_ indices: Tensor, weight: Tensor) throws -> Tensor {
-        guard !indices.dtype.isFloatingPoint, indices.dtype != .bool else {
-            throw TorchError.runtimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.\(indices.dtype.legacyTypeName.dropFirst(6)) instead (while checking arguments for embedding)")
-        }
-        let dim = weight.sizes[1], rows = weight.sizes[0]
-        let outShape = indices.sizes + [dim]
-        if indices.isMeta || weight.isMeta { return Tensor(storage: nil, shape: outShape, dtype: weight.dtype, device: .meta) }
-        let out = Tensor.empty(outShape, dtype: weight.dtype)
-        for (i, index) in try indices.toDoubles().enumerated() {
-            let row = Int(index)
-            guard row >= 0, row < rows else { throw TorchError.indexError("index out of range in self") }
-            try out.reshape([-1, dim]).select(0, i).copy_(try weight.select(0, row))
-        }
-        return out
-    }
-}

@@ -24,7 +24,7 @@ public final class LayerNorm: Module {
     }
 
     override public func forward(_ input: Tensor) throws -> Tensor {
-        try normalizeTrailing(input, shape: normalizedShape, eps: eps, weight: parameter("weight"), bias: parameter("bias"), centered: true)
+        try Tensor.layerNorm(input, normalizedShape: normalizedShape, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
     }
 }
 
@@ -59,32 +59,8 @@ public final class RMSNorm: Module {
         case .bfloat16: 0.0078125
         default: Double(Float.ulpOfOne)
         }
-        return try normalizeTrailing(input, shape: normalizedShape, eps: eps ?? machineEps, weight: parameter("weight"), bias: nil, centered: false)
+        return try Tensor.rmsNorm(input, normalizedShape: normalizedShape, weight: parameter("weight"), eps: eps ?? machineEps)
     }
-}
-
-/// Shared LayerNorm/RMSNorm kernel over the trailing `shape` dimensions.
-func normalizeTrailing(_ input: Tensor, shape: [Int], eps: Double, weight: Tensor?, bias: Tensor?, centered: Bool) throws -> Tensor {
-    guard input.sizes.suffix(shape.count) == ArraySlice(shape) else {
-        throw TorchError.runtimeError("Given normalized_shape=\(Tensor.pythonShape(shape)), expected input with shape [*, \(shape.map(String.init).joined(separator: ", "))], but got input of size\(Tensor.pythonShape(input.sizes))")
-    }
-    if input.isMeta { return Tensor(storage: nil, shape: input.sizes, dtype: input.dtype, device: .meta) }
-    let n = shape.reduce(1, *)
-    var x = try input.toDoubles()
-    let w = try weight?.toDoubles(), b = try bias?.toDoubles()
-    var start = 0
-    while start < x.count {
-        let row = start..<(start + n)
-        let mean = centered ? x[row].reduce(0, +) / Double(n) : 0
-        var sq = 0.0
-        for i in row { let d = x[i] - mean; sq += d * d }
-        let inv = 1 / (sq / Double(n) + eps).squareRoot()
-        for (j, i) in row.enumerated() {
-            x[i] = (x[i] - mean) * inv * (w?[j] ?? 1) + (b?[j] ?? 0)
-        }
-        start += n
-    }
-    return Tensor(x, shape: input.sizes, dtype: input.dtype)
 }
 
 /// torch.nn.GroupNorm.
@@ -125,23 +101,6 @@ public final class GroupNorm: Module {
             throw TorchError.runtimeError("Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [\(numChannels)] and input of shape \(Tensor.pythonShape(input.sizes))")
         }
         if input.isMeta { return Tensor(storage: nil, shape: input.sizes, dtype: input.dtype, device: .meta) }
-        let perGroup = channels / numGroups * inner
-        var x = try input.contiguous().toDoubles()
-        let w = try parameter("weight")?.toDoubles(), b = try parameter("bias")?.toDoubles()
-        for n in 0..<batch {
-            for g in 0..<numGroups {
-                let start = (n * numGroups + g) * perGroup
-                let row = start..<(start + perGroup)
-                let mean = x[row].reduce(0, +) / Double(perGroup)
-                var v = 0.0
-                for i in row { let d = x[i] - mean; v += d * d }
-                let inv = 1 / (v / Double(perGroup) + eps).squareRoot()
-                for i in row {
-                    let channel = (i / inner) % channels
-                    x[i] = (x[i] - mean) * inv * (w?[channel] ?? 1) + (b?[channel] ?? 0)
-                }
-            }
-        }
-        return Tensor(x, shape: input.sizes, dtype: input.dtype)
+        return try Tensor.groupNorm(input, numGroups: numGroups, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Checkpoints
 
 extension DType {
@@ -27,7 +28,24 @@ extension DType {
     }
 }
 
+extension StorageDType {
+    /// The checkpoint storage type of an NNModules dtype (complex128 has none in safetensors).
+    init?(_ dtype: DType) {
+        guard let match = StorageDType.allCases.first(where: { DType(storage: $0) == dtype }) else { return nil }
+        self = match
+    }
+}
+
 extension Tensor {
+    /// This tensor as a safetensors entry (row-major little-endian bytes), for `SafetensorsWriter`.
+    public func safetensorsEntry() throws -> SafetensorsWriter.Tensor {
+        guard let storageType = StorageDType(dtype), !isMeta else {
+            throw TorchError.runtimeError("cannot save a \(isMeta ? "meta" : dtype.rawValue) tensor to safetensors")
+        }
+        let data = try contiguous()
+        return SafetensorsWriter.Tensor(dtype: storageType, shape: sizes, bytes: Data(bytes: data.rawElementPointer, count: byteCount))
+    }
+
     /// Builds tensors for checkpoint records without copying: records sharing a storage (tied weights,
     /// views) share one `Storage` over the memory-mapped file, exactly as `torch.load` shares them.
     /// Misaligned data and dtypes NNModules does not have are copied (and widened).

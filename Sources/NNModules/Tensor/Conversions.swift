@@ -46,7 +46,7 @@ extension Tensor {
     func castedCopy(dtype: DType, device: Device) throws -> Tensor {
         let out = Tensor.empty(sizes, dtype: dtype, device: device)
         if device == .meta || self.device == .meta { return out }
-        out.assign(try toDoubles())
+        try Tensor.copyElements(from: self, to: out)
         return out
     }
 
@@ -59,7 +59,8 @@ extension Tensor {
         if source.device == .meta {
             throw TorchError.notImplementedError("Cannot copy out of meta tensor; no data!")
         }
-        assign(try expanded.toDoubles())
+        let overlaps = source.storage === storage
+        try Tensor.copyElements(from: overlaps ? try expanded.clone() : expanded, to: self)
         return self
     }
 }

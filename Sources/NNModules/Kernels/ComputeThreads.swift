@@ -1,0 +1,55 @@
+import COpenBLAS
+import Dispatch
+import Foundation
+
+/// How many cores the CPU kernels use (torch: `set_num_threads`). nntop splits work across cores itself
+/// (GEMMs by output columns, convolutions by image or channel, large elementwise ops by range) and keeps
+/// OpenBLAS single-threaded: Debian's OpenBLAS 0.3.21 with two threads swings between one- and
+/// two-core speed from run to run, while two concurrent single-threaded calls scale steadily.
+public enum ComputeThreads {
+    nonisolated(unsafe) private static var configured = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    nonisolated(unsafe) private static var blasPinned = false
+
+    /// The number of threads kernels split work into.
+    public static var count: Int {
+        pinBLAS()
+        return configured
+    }
+
+    /// torch: `torch.set_num_threads(n)`.
+    public static func set(_ threads: Int) {
+        configured = max(1, threads)
+        pinBLAS()
+    }
+
+    private static func pinBLAS() {
+        if blasPinned { return }
+        blasPinned = true
+        openblas_set_num_threads(1)
+    }
+}
+
+/// Runs `body` over `0..<count` split into at most `ComputeThreads.count` contiguous chunks, each at least
+/// `grain` long; runs inline when there is a single chunk, so small tensors pay no dispatch.
+func parallelChunks(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = min(ComputeThreads.count, max(1, count / max(grain, 1)))
+    if chunks <= 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    let per = (count + chunks - 1) / chunks
+    withoutActuallyEscaping(body) { body in
+        let task = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = chunk * per
+            let end = min(count, start + per)
+            if start < end { task.value(start..<end) }
+        }
+    }
+}
+
+/// Carries a non-Sendable value into `concurrentPerform`, whose workers only touch disjoint data.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import NNModules
+
+/// `nntop bench [MODEL...]`: forward-pass latency of zoo models on their sample inputs (eval mode, after
+/// warm-up) and square GEMM throughput, as JSON. Meant for release builds; `scripts/bench-vs-torch.py`
+/// runs the same models in PyTorch and prints the ratio.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Time forward passes of zoo models and GEMMs; print JSON.")
+
+    @Argument(help: "Zoo models to time.")
+    var models: [String] = ["resnet18", "gpt2", "bert-base-uncased", "lenet5"]
+    @Option(help: "Timed forward passes per model.") var runs = 10
+    @Option(help: "Untimed forward passes first.") var warmup = 2
+    @Option(help: "Compute threads (default: all cores).") var threads: Int?
+    @Option(help: "Also write the JSON to this file.") var json: String?
+    @Option(help: "Square GEMM sizes to measure.") var gemm: [Int] = [256, 1024]
+
+    func run() throws {
+        guard runs > 0, warmup >= 0 else { throw ValidationError("--runs must be positive and --warmup 0 or more") }
+        if let threads { ComputeThreads.set(threads) }
+        let threadCount = ComputeThreads.count
+        try CLIError.wrap {
+            var modelFields: [String] = []
+            for name in models {
+                let loaded = try ModelSource.load(name)
+                guard let sample = loaded.sampleInput else {
+                    throw ModelLoadError(description: "\(name): no architecture is known, so there is nothing to run")
+                }
+                loaded.module.eval()
+                let times = try Self.measure(runs: runs, warmup: warmup) { _ = try loaded.module.call(sample) }
+                modelFields.append("\(Self.quoted(name)): " + Self.summary(times, threads: threadCount))
+                FileHandle.standardError.write(Data("\(name): median \(Self.number(Self.percentile(times, 0.5))) ms\n".utf8))
+            }
+            var gemmFields: [String] = []
+            for n in gemm where n > 0 {
+                let a = Tensor.randn([n, n]), b = Tensor.randn([n, n])
+                let times = try Self.measure(runs: Swift.max(runs, 5), warmup: 1) { _ = try a.matmul(b) }
+                let best = times.min() ?? 1
+                gemmFields.append("\(Self.quoted(String(n))): \(Self.number(2 * pow(Double(n), 3) / (best * 1e6)))")
+            }
+            let text = "{\"models\": {\(modelFields.joined(separator: ", "))}, \"gemm_gflops\": {\(gemmFields.joined(separator: ", "))}}"
+            print(text)
+            if let json { try text.write(toFile: json, atomically: true, encoding: .utf8) }
+        }
+    }
+
+    /// Milliseconds of each timed call of `body`.
+    static func measure(runs: Int, warmup: Int, _ body: () throws -> Void) throws -> [Double] {
+        for _ in 0..<warmup { try body() }
+        return try (0..<runs).map { _ in
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        }
+    }
+
+    /// Nearest-rank percentile of `values`.
+    static func percentile(_ values: [Double], _ q: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted[Int((q * Double(sorted.count - 1)).rounded())]
+    }
+
+    static func summary(_ times: [Double], threads: Int) -> String {
+        "{\"median_ms\": \(number(percentile(times, 0.5))), \"p10_ms\": \(number(percentile(times, 0.1))), "
+            + "\"p90_ms\": \(number(percentile(times, 0.9))), \"runs\": \(times.count), \"threads\": \(threads)}"
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%.3f", value) }
+    static func quoted(_ text: String) -> String { "\"\(text)\"" }
+}
