@@ -2,10 +2,13 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import NNModules
+import NNTopUI
+import Profiler
 
 /// `nntop bench [MODEL...]`: forward-pass latency of zoo models on their sample inputs (eval mode, after
-/// warm-up) and square GEMM throughput, as JSON. Meant for release builds; `scripts/bench-vs-torch.py`
-/// runs the same models in PyTorch and prints the ratio.
+/// warm-up), what profiling them costs (hooked ÷ plain forward, latency only and with statistics, and the
+/// cost per hook call), square GEMM throughput and the TUI's render time for a 10k-module tree, as JSON.
+/// Meant for release builds; `scripts/bench-vs-torch.py` runs the same models in PyTorch and prints the ratio.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Time forward passes of zoo models and GEMMs; print JSON.")
@@ -17,6 +20,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Compute threads (default: all cores).") var threads: Int?
     @Option(help: "Also write the JSON to this file.") var json: String?
     @Option(help: "Square GEMM sizes to measure.") var gemm: [Int] = [256, 1024]
+    @Flag(help: "Skip the profiling-overhead measurement (it runs every model twice more).") var noOverhead = false
 
     func run() throws {
         guard runs > 0, warmup >= 0 else { throw ValidationError("--runs must be positive and --warmup 0 or more") }
@@ -31,7 +35,17 @@ struct BenchCommand: ParsableCommand {
                 }
                 loaded.module.eval()
                 let times = try Self.measure(runs: runs, warmup: warmup) { _ = try loaded.module.call(sample) }
-                modelFields.append("\(Self.quoted(name)): " + Self.summary(times, threads: threadCount))
+                var fields = Self.summary(times, threads: threadCount)
+                if !noOverhead {
+                    let overhead = try OverheadBenchmark.run(model: loaded.module, inputs: sample, runs: runs)
+                    fields += ", \"hooked_median_ms\": \(Self.number(overhead.hookedMedianMs))"
+                        + ", \"overhead_ratio\": \(Self.number(overhead.overheadRatio))"
+                        + ", \"statistics_median_ms\": \(Self.number(overhead.statisticsMedianMs))"
+                        + ", \"statistics_overhead_ratio\": \(Self.number(overhead.statisticsOverheadRatio))"
+                        + ", \"per_hook_ns\": \(Self.number(overhead.perHookNs))"
+                        + ", \"hook_calls_per_forward\": \(overhead.hookCallsPerForward)"
+                }
+                modelFields.append("\(Self.quoted(name)): {" + fields + "}")
                 FileHandle.standardError.write(Data("\(name): median \(Self.number(Self.percentile(times, 0.5))) ms\n".utf8))
             }
             var gemmFields: [String] = []
@@ -41,7 +55,9 @@ struct BenchCommand: ParsableCommand {
                 let best = times.min() ?? 1
                 gemmFields.append("\(Self.quoted(String(n))): \(Self.number(2 * pow(Double(n), 3) / (best * 1e6)))")
             }
-            let text = "{\"models\": {\(modelFields.joined(separator: ", "))}, \"gemm_gflops\": {\(gemmFields.joined(separator: ", "))}}"
+            let render = RenderBenchmark.run(moduleCount: 10_000, frames: 100)
+            let text = "{\"models\": {\(modelFields.joined(separator: ", "))}, \"gemm_gflops\": {\(gemmFields.joined(separator: ", "))}, "
+                + "\"tui_render_ms_per_frame_10k_modules\": \(Self.number(render))}"
             print(text)
             if let json { try text.write(toFile: json, atomically: true, encoding: .utf8) }
         }
@@ -64,9 +80,10 @@ struct BenchCommand: ParsableCommand {
         return sorted[Int((q * Double(sorted.count - 1)).rounded())]
     }
 
+    /// The latency fields of one model (without braces, so more can follow).
     static func summary(_ times: [Double], threads: Int) -> String {
-        "{\"median_ms\": \(number(percentile(times, 0.5))), \"p10_ms\": \(number(percentile(times, 0.1))), "
-            + "\"p90_ms\": \(number(percentile(times, 0.9))), \"runs\": \(times.count), \"threads\": \(threads)}"
+        "\"median_ms\": \(number(percentile(times, 0.5))), \"p10_ms\": \(number(percentile(times, 0.1))), "
+            + "\"p90_ms\": \(number(percentile(times, 0.9))), \"runs\": \(times.count), \"threads\": \(threads)"
     }
 
     static func number(_ value: Double) -> String { String(format: "%.3f", value) }
