@@ -10,37 +10,13 @@ enum NNTopBinary {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Output = Subprocess.Result
 
-    /// Runs nntop with `arguments`; a run still going after `timeout` seconds is terminated (a hang then
-    /// shows as a signal exit instead of a stuck test run).
+    /// Runs nntop with `arguments`; a run still going after `timeout` seconds is killed and the test fails
+    /// (a hang shows as a failure instead of a stuck test run).
     static func run(_ arguments: [String], timeout: Double = 300) throws -> Output {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let watched = Watched(process: process)
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if watched.process.isRunning { watched.process.terminate() }
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        try Subprocess.run(url.path, arguments, timeout: timeout)
     }
-}
-
-/// `Process` is thread-safe for `isRunning`/`terminate` but not marked `Sendable`.
-private struct Watched: @unchecked Sendable {
-    let process: Process
 }
 
 @Suite struct CLITests {

@@ -11,20 +11,12 @@ struct Tmux {
     /// tmux server would hand it the pipe's write end, and reading to EOF would then never return.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux"] + arguments
-        let capturesOutput = arguments.first == "capture-pane"
-        let out = Pipe()
-        process.standardOutput = capturesOutput ? out : FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = capturesOutput ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        let result = try Subprocess.run("tmux", arguments, captureOutput: arguments.first == "capture-pane" || arguments.first == "list-panes",
+                                        timeout: 30)
+        guard result.status == 0 else {
+            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) exited \(result.status)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout
     }
 
     func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
@@ -78,6 +70,23 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored to canonical mode with echo")
     }
 
+    @Test func sigtermQuitsAndRestoresTheTerminal() throws {
+        let tmux = Tmux()
+        let command = "\(Self.binary) seed_mlp; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+        _ = try tmux.waitFor { $0.contains("trainable") }
+        let pane = try tmux.run(["list-panes", "-t", tmux.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try #require(Int32(pane))
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let nntop = try #require(children.split(separator: " ").compactMap { Int32($0) }.first)
+        kill(nntop, SIGTERM)
+        let after = try tmux.waitFor { $0.contains("EXIT=") }
+        #expect(after.contains("EXIT=143"), "128 + SIGTERM")
+        let lines = after.split(separator: "\n").map(String.init)
+        #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored")
+    }
+
     @Test func tinyTerminalSaysSoAndQuitsCleanly() throws {
         let tmux = Tmux()
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "30", "-y", "8", "\(Self.binary) seed_mlp; echo EXIT=$?; sleep 30"])
@@ -91,13 +100,8 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
     @Test func aRecordedProfileReopensWithoutTheModel() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-session-\(getpid()).json").path
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let profile = Process()
-        profile.executableURL = URL(fileURLWithPath: Self.binary)
-        profile.arguments = ["profile", "lenet5", "--runs", "2", "--json", file]
-        profile.standardOutput = FileHandle.nullDevice
-        try profile.run()
-        profile.waitUntilExit()
-        #expect(profile.terminationStatus == 0)
+        let profile = try Subprocess.run(Self.binary, ["profile", "lenet5", "--runs", "2", "--json", file])
+        #expect(profile.status == 0)
 
         let tmux = Tmux()
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "150", "-y", "30", "\(Self.binary) \(file); echo EXIT=$?; sleep 30"])
@@ -110,16 +114,8 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
     }
 
     @Test func notATerminalPointsToSummary() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["lenet5"]
-        let err = Pipe()
-        process.standardOutput = Pipe()
-        process.standardError = err
-        try process.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(message.contains("nntop summary"))
+        let result = try Subprocess.run(Self.binary, ["lenet5"], timeout: 60)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("nntop summary"))
     }
 }

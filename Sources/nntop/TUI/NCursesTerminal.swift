@@ -183,6 +183,12 @@ final class NCursesTerminal: Terminal {
     }
 
     private static func installSignalHandlers() {
+        // A parent may have started us with these signals blocked (job-control wrappers, some CI runners);
+        // then SIGTERM would stay pending forever and the UI would never quit. Unblock them for this thread.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { received in
                 if pendingSignal.exchange(received, ordering: .relaxed) != 0 {
