@@ -99,14 +99,14 @@ import Testing
     }
 
     @Test func unknownModelTypeFallsBackToTheStateDictTree() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-vit-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-t5-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Data(#"{"model_type": "vit"}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
+        try Data(#"{"model_type": "t5"}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
         try SafetensorsWriter.save(tensors: try Self.weights("bert-tiny", rename: { $0 }), to: folder.appendingPathComponent("model.safetensors"))
         let loaded = try ModelSource.load(folder.path)
         #expect(loaded.module is StateDictModule)
-        #expect(loaded.notes.first?.contains("model_type 'vit'") == true)
+        #expect(loaded.notes.first?.contains("model_type 't5'") == true)
     }
 
     @Test func lazyWeightsBuildOnMetaFromTheHeaders() throws {

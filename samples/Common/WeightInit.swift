@@ -17,8 +17,9 @@ enum WeightInit {
         try weight.uniform_(-bound, bound)
     }
 
-    /// Hugging Face's `_init_weights` for Linear / Conv1D / Embedding: normal(0, std) weights, zero biases,
-    /// a zero padding row (LayerNorm and RMSNorm keep their ones and zeros). A tied weight is drawn once.
+    /// Hugging Face's `_init_weights` for Linear / Conv1D / Conv2d (ViT's patch projection) / Embedding:
+    /// normal(0, std) weights, zero biases, a zero padding row (LayerNorm and RMSNorm keep their ones and
+    /// zeros). A tied weight is drawn once.
     static func huggingFace(_ model: Module, std: Double) throws {
         var drawn = Set<ObjectIdentifier>()
         func normal(_ weight: Tensor?) throws {
@@ -33,6 +34,9 @@ enum WeightInit {
             case let conv as Conv1D:
                 try normal(conv.parameter("weight"))
                 try conv.parameter("bias")?.zero_()
+            case let conv as Conv2d:
+                try normal(conv.weight)
+                try conv.bias?.zero_()
             case let embedding as Embedding:
                 try normal(embedding.weight)
                 if let pad = embedding.paddingIdx, let weight = embedding.weight, !weight.isMeta {

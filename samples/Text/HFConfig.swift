@@ -53,6 +53,12 @@ public struct HFConfigReader {
         return string
     }
 
+    func strings(_ key: String) throws -> [String]? {
+        guard let value = present(key) else { return nil }
+        guard let strings = value as? [String] else { throw HFConfigError.wrongType(key: key, expected: "a list of strings") }
+        return strings
+    }
+
     func dictionary(_ key: String) throws -> HFConfigReader? {
         guard let value = present(key) else { return nil }
         guard let dictionary = value as? [String: Any] else { throw HFConfigError.wrongType(key: key, expected: "an object") }
@@ -66,8 +72,8 @@ public struct HFConfigReader {
 }
 
 /// The Hugging Face model families the zoo implements, built from a `config.json` dictionary by `model_type`
-/// (GPT-2 and Llama as causal language models, BERT as the bare encoder), so checkpoint folders can be
-/// instantiated before their weights are loaded.
+/// (GPT-2 and Llama as causal language models, BERT as the bare encoder, ViT as its `architectures` say),
+/// so checkpoint folders can be instantiated before their weights are loaded.
 public enum HFModels {
     public static func build(config json: [String: Any]) throws -> Module {
         let reader = HFConfigReader(json)
@@ -75,7 +81,18 @@ public enum HFModels {
         case "gpt2": return try GPT2LMHeadModel(GPT2Config(json: json))
         case "bert": return try BertModel(BertConfig(json: json))
         case "llama": return try LlamaForCausalLM(LlamaConfig(json: json))
+        case "vit": return try vit(ViTConfig(json: json), architectures: reader.strings("architectures") ?? [])
         case let other: throw HFConfigError.unsupported("model_type '\(other)'")
+        }
+    }
+
+    /// The ViT class `save_pretrained` recorded, the bare `ViTModel` when none is. Other heads
+    /// (`ViTForMaskedImageModeling`) have weights these classes lack, so they are refused rather than built wrong.
+    static func vit(_ config: ViTConfig, architectures: [String]) throws -> Module {
+        switch architectures.first {
+        case "ViTForImageClassification": return try ViTForImageClassification(config)
+        case "ViTModel", nil: return try ViTModel(config)
+        case let other?: throw HFConfigError.unsupported("architecture '\(other)'")
         }
     }
 }

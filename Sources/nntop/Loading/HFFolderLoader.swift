@@ -44,9 +44,10 @@ enum HFFolderLoader {
         return config
     }
 
-    /// `input_ids` of one sequence: 128 random token ids (fewer if the model has fewer positions), like the
-    /// zoo's text models.
+    /// `pixel_values` of one random image for vision models; otherwise `input_ids` of one sequence: 128 random
+    /// token ids (fewer if the model has fewer positions), like the zoo's text models.
     static func sampleInput(_ model: Module, config: [String: Any]) throws -> [Value] {
+        if let vision = model as? PixelValuesModel { return [.tensor(Tensor.randn(vision.pixelValuesShape))] }
         let positions = (config["n_positions"] as? Int) ?? (config["max_position_embeddings"] as? Int) ?? 128
         let embedding = model.modules().lazy.compactMap { $0 as? Embedding }.first
         let vocabulary = embedding?.numEmbeddings ?? 1

@@ -6,7 +6,7 @@ import NNModules
 /// `bert.…`, `cls.…`) loads into the bare base model, leaving the head's keys unused.
 enum HFKeyAlignment {
     /// transformers' `base_model_prefix` of each family the zoo builds.
-    static let basePrefix = ["gpt2": "transformer", "bert": "bert", "llama": "model"]
+    static let basePrefix = ["gpt2": "transformer", "bert": "bert", "llama": "model", "vit": "vit"]
 
     /// transformers' `_keys_to_ignore_on_load_unexpected`: buffers that old GPT-2 checkpoints saved (the
     /// causal mask `attn.bias` and `attn.masked_bias`) and that today's classes recompute.
