@@ -1,7 +1,7 @@
 import NNModules
 
 /// Measures what profiling costs: the same forward plain, hooked with latency only, and hooked with
-/// activation statistics, interleaved run by run so machine noise hits all three alike.
+/// activation statistics (computed on every call).
 public enum OverheadBenchmark {
     public struct Result: Sendable, Equatable {
         public var plainMedianMs: Double
@@ -15,27 +15,30 @@ public enum OverheadBenchmark {
         public var perHookNs: Double { max(0, hookedMedianMs - plainMedianMs) * 1e6 / Double(max(hookCallsPerForward, 1)) }
     }
 
+    /// Times `runs` forwards of each variant. Each hooked variant keeps one profiler attached for all its
+    /// runs (after one untimed call), as a user's session does, so first-call costs (histogram growth) are
+    /// not counted as per-hook overhead.
     public static func run(model: Module, inputs: [Value], runs: Int, clock: any ProfilerClock = MonotonicClock()) throws -> Result {
-        var plain: [Double] = [], hooked: [Double] = [], withStats: [Double] = []
-        var latencyOnly = ModuleProfiler.Options()
-        latencyOnly.statisticsEvery = 0
-        var hookCalls = 0
         func time(_ body: () throws -> Void) rethrows -> Double {
             let start = clock.nanoseconds()
             try body()
             return Double(clock.nanoseconds() - start) / 1e6
         }
-        _ = try model.call(inputs)
-        for _ in 0..<max(runs, 1) {
-            plain.append(try time { _ = try model.call(inputs) })
-            let profiler = ModuleProfiler(attachingTo: model, clock: clock, options: latencyOnly)
-            hooked.append(try time { _ = try model.call(inputs) })
-            hookCalls = 2 * profiler.report().rows.map(\.calls).reduce(0, +)
-            profiler.detach()
-            let statistics = ModuleProfiler(attachingTo: model, clock: clock)
-            withStats.append(try time { _ = try model.call(inputs) })
-            statistics.detach()
+        func timed(_ n: Int) throws -> [Double] {
+            _ = try model.call(inputs)
+            return try (0..<n).map { _ in try time { _ = try model.call(inputs) } }
         }
+        let count = max(runs, 1)
+        let plain = try timed(count)
+        var latencyOnly = ModuleProfiler.Options()
+        latencyOnly.statisticsEvery = 0
+        let hookedProfiler = ModuleProfiler(attachingTo: model, clock: clock, options: latencyOnly)
+        let hooked = try timed(count)
+        let hookCalls = 2 * hookedProfiler.report().rows.map(\.calls).reduce(0, +) / (count + 1)
+        hookedProfiler.detach()
+        let statisticsProfiler = ModuleProfiler(attachingTo: model, clock: clock)
+        let withStats = try timed(count)
+        statisticsProfiler.detach()
         return Result(plainMedianMs: median(plain), hookedMedianMs: median(hooked), statisticsMedianMs: median(withStats),
                       hookCallsPerForward: hookCalls)
     }
