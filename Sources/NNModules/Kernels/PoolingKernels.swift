@@ -70,43 +70,61 @@ extension Tensor {
     private static func poolPlanes<T: KernelFloat>(_ type: T.Type, _ input: Tensor, _ output: Tensor, planes: Int, h: Int, w: Int,
                                                    oh: Int, ow: Int, _ win: PoolWindow, _ reduction: PoolReduction) {
         let x = input.elementPointer(T.self), out = output.elementPointer(T.self)
-        // Window rows/columns that fall inside the input, per output row/column (padding contributes nothing).
-        func taps(_ o: Int, _ d: Int, _ size: Int) -> (start: Int, taps: [Int]) {
-            let start = o * win.stride[d] - win.padding[d]
-            return (start, (0..<win.kernel[d]).map { start + $0 * win.dilation[d] }.filter { $0 >= 0 && $0 < size })
+        // Per output row/column: where its window starts, the first in-bounds tap and how many taps fall
+        // inside the input (padding contributes nothing). Flat Int arrays keep the inner loops free of ARC.
+        func taps(_ count: Int, _ d: Int, _ size: Int) -> (start: [Int], first: [Int], count: [Int]) {
+            var starts = [Int](), firsts = [Int](), counts = [Int]()
+            for o in 0..<count {
+                let start = o * win.stride[d] - win.padding[d]
+                let inside = (0..<win.kernel[d]).map { start + $0 * win.dilation[d] }.filter { $0 >= 0 && $0 < size }
+                starts.append(start)
+                firsts.append(inside.first ?? 0)
+                counts.append(inside.count)
+            }
+            return (starts, firsts, counts)
         }
-        let rows = (0..<oh).map { taps($0, 0, h) }, cols = (0..<ow).map { taps($0, 1, w) }
+        let rows = taps(oh, 0, h), cols = taps(ow, 1, w)
+        let dy = win.dilation[0], dx = win.dilation[1]
         parallelChunks(planes, grain: Swift.max(1, (1 << 14) / Swift.max(oh * ow * win.kernel[0] * win.kernel[1], 1))) { range in
-            for p in range {
-                let src = x + p * h * w, dst = out + p * oh * ow
-                switch reduction {
-                case .max:
+            rows.first.withUnsafeBufferPointer { rowFirst in
+            rows.count.withUnsafeBufferPointer { rowCount in
+            cols.first.withUnsafeBufferPointer { colFirst in
+            cols.count.withUnsafeBufferPointer { colCount in
+                for p in range {
+                    let src = x + p * h * w, dst = out + p * oh * ow
                     for oy in 0..<oh {
+                        let y0 = rowFirst[oy], ny = rowCount[oy]
                         for ox in 0..<ow {
-                            var best = -T.infinity
-                            for iy in rows[oy].taps {
-                                let line = src + iy * w
-                                for ix in cols[ox].taps {
-                                    let v = line[ix]
-                                    if v > best || v.isNaN { best = v }
+                            let x0 = colFirst[ox], nx = colCount[ox]
+                            switch reduction {
+                            case .max:
+                                var best = -T.infinity
+                                for ky in 0..<ny {
+                                    let line = src + (y0 + ky * dy) * w + x0
+                                    for kx in 0..<nx {
+                                        let v = line[kx * dx]
+                                        if v > best || v.isNaN { best = v }
+                                    }
                                 }
+                                dst[oy * ow + ox] = best
+                            case .average(let includePad, let divisorOverride):
+                                var sum = T(0)
+                                for ky in 0..<ny {
+                                    let line = src + (y0 + ky * dy) * w + x0
+                                    for kx in 0..<nx { sum += line[kx * dx] }
+                                }
+                                let yEnd = Swift.min(rows.start[oy] + win.kernel[0], h + win.padding[0])
+                                let xEnd = Swift.min(cols.start[ox] + win.kernel[1], w + win.padding[1])
+                                let padded = (yEnd - rows.start[oy]) * (xEnd - cols.start[ox])
+                                let divisor = divisorOverride ?? (includePad ? padded : ny * nx)
+                                dst[oy * ow + ox] = sum / T(Swift.max(divisor, 1))
                             }
-                            dst[oy * ow + ox] = best
-                        }
-                    }
-                case .average(let includePad, let divisorOverride):
-                    for oy in 0..<oh {
-                        let yEnd = Swift.min(rows[oy].start + win.kernel[0], h + win.padding[0])
-                        for ox in 0..<ow {
-                            let xEnd = Swift.min(cols[ox].start + win.kernel[1], w + win.padding[1])
-                            var s = T(0)
-                            for iy in rows[oy].taps { for ix in cols[ox].taps { s += src[iy * w + ix] } }
-                            let padded = (yEnd - rows[oy].start) * (xEnd - cols[ox].start)
-                            let divisor = divisorOverride ?? (includePad ? padded : rows[oy].taps.count * cols[ox].taps.count)
-                            dst[oy * ow + ox] = s / T(Swift.max(divisor, 1))
                         }
                     }
                 }
+            }
+            }
+            }
             }
         }
     }
