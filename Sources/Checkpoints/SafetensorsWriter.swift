@@ -70,7 +70,7 @@ public enum SafetensorsWriter {
         var members: [String] = []
         if let metadata {
             let pairs = metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-                .map { "\(quoted($0.key)):\(quoted($0.value))" }
+                .map { "\(JSONString.quoted($0.key)):\(JSONString.quoted($0.value))" }
             members.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
@@ -85,7 +85,7 @@ public enum SafetensorsWriter {
             }
             let shape = tensor.shape.map(String.init).joined(separator: ",")
             members.append(
-                "\(quoted(name)):{\"dtype\":\"\(tensor.dtype.safetensorsName)\",\"shape\":[\(shape)],"
+                "\(JSONString.quoted(name)):{\"dtype\":\"\(tensor.dtype.safetensorsName)\",\"shape\":[\(shape)],"
                     + "\"data_offsets\":[\(offset),\(offset + tensor.bytes.count)]}")
             offset += tensor.bytes.count
         }
@@ -100,22 +100,4 @@ public enum SafetensorsWriter {
         return (prefix + header, ordered)
     }
 
-    /// A JSON string literal escaped like serde_json (only `"`, `\` and control characters).
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{00}"..."\u{1F}": result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
 }
