@@ -19,6 +19,10 @@ public enum OverheadBenchmark {
     /// runs (after one untimed call), as a user's session does, so first-call costs (histogram growth) are
     /// not counted as per-hook overhead.
     public static func run(model: Module, inputs: [Value], runs: Int, clock: any ProfilerClock = MonotonicClock()) throws -> Result {
+        try GradMode.noGrad { try measure(model: model, inputs: inputs, runs: runs, clock: clock) }
+    }
+
+    private static func measure(model: Module, inputs: [Value], runs: Int, clock: any ProfilerClock) throws -> Result {
         func time(_ body: () throws -> Void) rethrows -> Double {
             let start = clock.nanoseconds()
             try body()

@@ -5,7 +5,8 @@ import Synchronization
 /// Runs a model's sample inputs on a background thread (in a loop, or N times) with a `ModuleProfiler`
 /// attached, and publishes an immutable snapshot after every forward. The model is touched only on the
 /// runner thread: changes requested from elsewhere (train/eval, requires_grad) are queued as commands and
-/// applied between two forward passes, so they take effect on the next forward without data races.
+/// applied between two forward passes, so they take effect on the next forward without data races. Forward
+/// passes run without recording a graph (like `torch.no_grad()`), as inference profiling does.
 public final class ProfileRunner: @unchecked Sendable {
     public enum State: Sendable, Equatable {
         case idle, running, paused, finished
@@ -121,7 +122,7 @@ public final class ProfileRunner: @unchecked Sendable {
         let profiler = ModuleProfiler(attachingTo: model, clock: clock, options: options)
         defer { profiler.detach() }
         do {
-            for _ in 0..<warmup { _ = try model.call(inputs, kwargs: kwargs) }
+            for _ in 0..<warmup { _ = try GradMode.noGrad { try model.call(inputs, kwargs: kwargs) } }
             profiler.reset()
         } catch {
             publish(profiler.report(), state: .failed("\(error)"), runs: 0, rate: 0)
@@ -137,7 +138,7 @@ public final class ProfileRunner: @unchecked Sendable {
             if stop { break }
             if isPaused { continue }
             do {
-                _ = try model.call(inputs, kwargs: kwargs)
+                _ = try GradMode.noGrad { try model.call(inputs, kwargs: kwargs) }
             } catch {
                 publish(profiler.report(), state: .failed("\(error)"), runs: completed, rate: 0)
                 return

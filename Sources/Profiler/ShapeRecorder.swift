@@ -30,7 +30,7 @@ public enum ShapeRecorder {
         }
         defer { handles.forEach { $0.remove() } }
         do {
-            _ = try model.call(inputs, kwargs: kwargs)
+            _ = try GradMode.noGrad { try model.call(inputs, kwargs: kwargs) }
         } catch {
             result.error = "\(error)"
             result.failedModule = deepestFailure ?? stack.last

@@ -16,7 +16,7 @@ public final class AutogradNode {
     let sequenceNr: Int
     private var backwardFn: (([Tensor?]) throws -> [Tensor?])?
     /// For `AccumulateGrad`: the leaf whose `.grad` receives the gradient.
-    weak var leaf: Tensor?
+    var leaf: Tensor?
     /// torch: `register_prehook` — sees (and may replace) the gradients of the outputs.
     var preHooks: [([Tensor?]) throws -> [Tensor?]?] = []
     /// torch: `register_hook` — sees the input gradients (and may replace them) and the output gradients.

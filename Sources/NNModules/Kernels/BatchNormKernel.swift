@@ -2,7 +2,7 @@
 /// mode (updating the running statistics in place with `momentum`, the variance unbiased as PyTorch
 /// stores it) or the running statistics in eval mode, folded into a per-channel scale and shift.
 extension Tensor {
-    public static func batchNorm(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
+    static func batchNormValues(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
                                  training: Bool, momentum: Double, eps: Double) throws -> Tensor {
         guard input.rank >= 2 else { throw TorchError.valueError("expected 2D or more input (got \(input.rank)D input)") }
         if input.isMeta { return Tensor(storage: nil, shape: input.sizes, dtype: input.dtype, device: .meta) }

@@ -1,7 +1,7 @@
 /// torch.cat: joins tensors along an existing dimension (type-promoted; meta in, meta out). Reference
 /// models use it for rotary embeddings (`rotate_half`) and ViT's class token.
 extension Tensor {
-    public static func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
+    static func catValues(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
         guard let first = tensors.first else { throw TorchError.runtimeError("torch.cat(): expected a non-empty list of Tensors") }
         let d = try first.normalizeDim(dim)
         var shape = first.sizes

@@ -54,7 +54,7 @@ func im2col<T: KernelFloat>(_ image: UnsafePointer<T>, _ cols: UnsafeMutablePoin
 }
 
 extension Tensor {
-    static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) throws -> Tensor {
+    static func conv2dValues(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) throws -> Tensor {
         let outType = TypePromotion.result(input.dtype, weight.dtype)
         let outShape = [g.batch, g.outChannels, g.outH, g.outW]
         guard g.outH > 0, g.outW > 0 else {

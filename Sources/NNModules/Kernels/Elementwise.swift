@@ -5,7 +5,7 @@ import Foundation
 /// or float64 (half types widened on the way in and narrowed on the way out); integer and bool results take
 /// the `Double` path. Meta inputs give meta outputs of the broadcast shape.
 extension Tensor {
-    static func binary(_ a: Tensor, _ b: Tensor, _ op: BinaryOp, dtype: DType? = nil) throws -> Tensor {
+    static func binaryValues(_ a: Tensor, _ b: Tensor, _ op: BinaryOp, dtype: DType? = nil) throws -> Tensor {
         let shape = try broadcastShapes(a.sizes, b.sizes)
         let outType = dtype ?? TypePromotion.result(a.dtype, b.dtype)
         if a.isMeta || b.isMeta { return Tensor(storage: nil, shape: shape, dtype: outType, device: .meta) }
@@ -34,7 +34,7 @@ extension Tensor {
     }
 
     /// Applies `op` elementwise; `dtype` is the result dtype (default: this tensor's).
-    func unary(_ op: UnaryOp, dtype: DType? = nil) throws -> Tensor {
+    func unaryValues(_ op: UnaryOp, dtype: DType? = nil) throws -> Tensor {
         let outType = dtype ?? self.dtype
         if isMeta { return Tensor(storage: nil, shape: sizes, dtype: outType, device: .meta) }
         guard outType.isFloatingPoint else {

@@ -1,7 +1,7 @@
 /// torch.nn.functional.embedding: rows of `weight` gathered by integer indices, copied row by row as raw
 /// bytes (any weight dtype).
 extension Tensor {
-    public static func embedding(_ indices: Tensor, weight: Tensor) throws -> Tensor {
+    static func embeddingValues(_ indices: Tensor, weight: Tensor) throws -> Tensor {
         guard !indices.dtype.isFloatingPoint, indices.dtype != .bool else {
             throw TorchError.runtimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.\(indices.dtype.legacyTypeName.dropFirst(6)) instead (while checking arguments for embedding)")
         }

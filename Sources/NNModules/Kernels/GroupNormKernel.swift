@@ -1,7 +1,7 @@
 /// torch.nn.functional.group_norm: statistics per (sample, group) over the group's channels and all
 /// spatial positions, then a per-channel affine transform.
 extension Tensor {
-    public static func groupNorm(_ input: Tensor, numGroups: Int, weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
+    static func groupNormValues(_ input: Tensor, numGroups: Int, weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
         guard input.rank >= 2, numGroups > 0, input.sizes[1] % numGroups == 0 else {
             throw TorchError.runtimeError("Expected number of channels in input to be divisible by num_groups, but got input of shape \(Tensor.pythonShape(input.sizes)) and num_groups=\(numGroups)")
         }

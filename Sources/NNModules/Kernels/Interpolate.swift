@@ -6,7 +6,7 @@ import Foundation
 extension Tensor {
     /// - Throws: PyTorch's errors for conflicting or missing size/scale_factor, align_corners with nearest
     ///   modes and input ranks that do not fit the mode; NotImplementedError for bicubic and area.
-    public func interpolate(size: IntOrTuple? = nil, scaleFactor: Double? = nil, mode: String = "nearest",
+    func interpolateValues(size: IntOrTuple? = nil, scaleFactor: Double? = nil, mode: String = "nearest",
                             alignCorners: Bool? = nil, recomputeScaleFactor: Bool? = nil) throws -> Tensor {
         let nearestModes = ["nearest", "nearest-exact", "area"]
         if nearestModes.contains(mode) && alignCorners != nil {

@@ -2,12 +2,12 @@
 /// statistics in float64, then `(x - mean) · rstd · weight + bias` in the compute dtype.
 extension Tensor {
     /// torch: `F.layer_norm(input, normalized_shape, weight, bias, eps)`.
-    public static func layerNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
+    static func layerNormValues(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
         try normalizeTrailing(input, normalizedShape, weight: weight, bias: bias, eps: eps, centered: true)
     }
 
     /// torch: `F.rms_norm(input, normalized_shape, weight, eps)`.
-    public static func rmsNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, eps: Double) throws -> Tensor {
+    static func rmsNormValues(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, eps: Double) throws -> Tensor {
         try normalizeTrailing(input, normalizedShape, weight: weight, bias: nil, eps: eps, centered: false)
     }
 

@@ -1,6 +1,6 @@
 /// torch: `masked_fill(mask, value)` — a copy with `value` wherever the (broadcast) boolean mask is true.
 extension Tensor {
-    public func maskedFill(_ mask: Tensor, _ value: Double) throws -> Tensor {
+    func maskedFillValues(_ mask: Tensor, _ value: Double) throws -> Tensor {
         guard mask.dtype == .bool else {
             throw TorchError.runtimeError("masked_fill_ only supports boolean masks, but got mask with dtype \(mask.dtype.rawValue)")
         }

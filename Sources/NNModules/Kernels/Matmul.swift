@@ -58,7 +58,7 @@ extension Tensor {
     }
 
     /// torch.nn.functional.linear: `input @ weight.T + bias` over the last dimension (bias added by GEMM).
-    public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+    static func linearValues(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
         let k = input.sizes.last ?? 1
         let m = input.rank == 0 ? 1 : input.count / Swift.max(k, 1)
         guard weight.rank == 2, weight.sizes[1] == k else {
@@ -78,7 +78,7 @@ extension Tensor {
 
     /// torch.addmm(input, mat1, mat2): `input + mat1 @ mat2` for 2-D matrices, `input` broadcast to the
     /// product's shape and added by GEMM itself (transformers' GPT-2 `Conv1D`).
-    public static func addmm(_ input: Tensor, _ mat1: Tensor, _ mat2: Tensor) throws -> Tensor {
+    static func addmmValues(_ input: Tensor, _ mat1: Tensor, _ mat2: Tensor) throws -> Tensor {
         guard mat1.rank == 2, mat2.rank == 2 else {
             throw TorchError.runtimeError("mat1 must be a matrix, got \(mat1.rank)-D tensor")
         }
@@ -93,7 +93,7 @@ extension Tensor {
     }
 
     /// torch.matmul: 1-D operands become vectors, leading dimensions broadcast as batches.
-    public func matmul(_ other: Tensor) throws -> Tensor {
+    func matmulValues(_ other: Tensor) throws -> Tensor {
         guard rank >= 1, other.rank >= 1 else { throw TorchError.runtimeError("both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D") }
         let a = rank == 1 ? try unsqueeze(0) : self
         let b = other.rank == 1 ? try other.unsqueeze(1) : other

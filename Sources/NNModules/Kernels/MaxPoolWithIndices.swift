@@ -32,6 +32,8 @@ extension Tensor {
                 }
             }
         }
-        return (Tensor(values, shape: outShape, dtype: input.dtype), Tensor(indices, shape: outShape, dtype: .int64))
+        let out = Tensor(values, shape: outShape, dtype: input.dtype)
+        Tensor.recordUnsupported("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out])
+        return (out, Tensor(indices, shape: outShape, dtype: .int64))
     }
 }

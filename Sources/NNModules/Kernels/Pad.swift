@@ -13,7 +13,7 @@ extension Tensor {
     ///   - value: the fill of `.constant`.
     /// - Throws: PyTorch's errors for odd or too long `pad`, reflect padding not smaller than the input,
     ///   circular padding wrapping more than once, and non-constant padding of unsupported ranks.
-    public func pad(_ pad: [Int], mode: PadMode = .constant, value: Double = 0) throws -> Tensor {
+    func padValues(_ pad: [Int], mode: PadMode = .constant, value: Double = 0) throws -> Tensor {
         guard pad.count % 2 == 0 else { throw TorchError.runtimeError("Padding length must be divisible by 2") }
         let padded = pad.count / 2
         guard padded <= rank else {

@@ -39,12 +39,12 @@ enum PoolReduction {
 }
 
 extension Tensor {
-    public static func maxPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
+    static func maxPool2dValues(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
                                  ceilMode: Bool) throws -> Tensor {
         try pool2d(input, PoolWindow(kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode), .max)
     }
 
-    public static func avgPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], ceilMode: Bool,
+    static func avgPool2dValues(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], ceilMode: Bool,
                                  countIncludePad: Bool, divisorOverride: Int?) throws -> Tensor {
         try pool2d(input, PoolWindow(kernel: kernel, stride: stride, padding: padding, dilation: [1, 1], ceilMode: ceilMode),
                    .average(countIncludePad: countIncludePad, divisorOverride: divisorOverride))
@@ -130,7 +130,7 @@ extension Tensor {
     }
 
     /// torch: `F.adaptive_avg_pool2d` with PyTorch's start/end index rule per output cell.
-    public static func adaptiveAvgPool2d(_ input: Tensor, outputSize target: [Int]) throws -> Tensor {
+    static func adaptiveAvgPool2dValues(_ input: Tensor, outputSize target: [Int]) throws -> Tensor {
         guard input.rank == 3 || input.rank == 4 else {
             throw TorchError.valueError("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got \(Tensor.pythonShape(input.sizes))")
         }

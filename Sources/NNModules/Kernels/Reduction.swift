@@ -85,7 +85,13 @@ extension Tensor {
     private var sumType: DType { dtype.isFloatingPoint ? dtype : .int64 }
 
     /// torch: `sum()` over all elements.
-    public func sum() throws -> Tensor { try reduce(.sum, dims: [], keepdim: false, dtype: sumType) }
+    public func sum() throws -> Tensor {
+        let out = try GradMode.noGrad { try reduce(.sum, dims: [], keepdim: false, dtype: sumType) }
+        Tensor.recordOperation("SumBackward0", inputs: [self], outputs: [out]) { [sizes] grads in
+            [try grads[0].map { try Derivatives.sum($0, inputShape: sizes) }]
+        }
+        return out
+    }
 
     /// torch: `sum(dims, keepdim)`.
     public func sum(dims: [Int], keepdim: Bool = false) throws -> Tensor {
@@ -93,7 +99,13 @@ extension Tensor {
     }
 
     /// torch: `mean()` over all elements.
-    public func mean() throws -> Tensor { try reduce(.mean, dims: [], keepdim: false, dtype: try meanType) }
+    public func mean() throws -> Tensor {
+        let out = try GradMode.noGrad { try reduce(.mean, dims: [], keepdim: false, dtype: try meanType) }
+        Tensor.recordOperation("MeanBackward0", inputs: [self], outputs: [out]) { [sizes] grads in
+            [try grads[0].map { try Derivatives.mean($0, inputShape: sizes) }]
+        }
+        return out
+    }
 
     /// torch.mean(dim, keepdim): RMSNorm's `pow(2).mean(-1, keepdim=True)`, global average pooling.
     public func mean(dims: [Int], keepdim: Bool = false) throws -> Tensor {

@@ -3,10 +3,34 @@
 /// first. Exponentials use the vector `exp` for float32.
 extension Tensor {
     /// torch: `softmax(dim)`.
-    public func softmax(dim: Int) throws -> Tensor { try softmaxFamily(dim: dim, log: false) }
+    public func softmax(dim: Int) throws -> Tensor {
+        let out = try GradMode.noGrad { try softmaxFamily(dim: dim, log: false) }
+        let d = rank == 0 ? 0 : try normalizeDim(dim)
+        Tensor.recordOperation("SoftmaxBackward0", inputs: [self], outputs: [out]) { grads in
+            [try grads[0].map { g in
+                guard out.rank > 0 else { return try g * 0.0 }
+                let last = out.rank - 1
+                return try Derivatives.softmaxLastDim(try g.transpose(d, last).contiguous(), output: try out.transpose(d, last).contiguous())
+                    .transpose(d, last).contiguous()
+            }]
+        }
+        return out
+    }
 
     /// torch: `log_softmax(dim)`.
-    public func logSoftmax(dim: Int) throws -> Tensor { try softmaxFamily(dim: dim, log: true) }
+    public func logSoftmax(dim: Int) throws -> Tensor {
+        let out = try GradMode.noGrad { try softmaxFamily(dim: dim, log: true) }
+        let d = rank == 0 ? 0 : try normalizeDim(dim)
+        Tensor.recordOperation("LogSoftmaxBackward0", inputs: [self], outputs: [out]) { grads in
+            [try grads[0].map { g in
+                guard out.rank > 0 else { return try g * 0.0 }
+                let last = out.rank - 1
+                return try Derivatives.logSoftmaxLastDim(try g.transpose(d, last).contiguous(), output: try out.transpose(d, last).contiguous())
+                    .transpose(d, last).contiguous()
+            }]
+        }
+        return out
+    }
 
     private func softmaxFamily(dim: Int, log: Bool) throws -> Tensor {
         let outType = floatResult

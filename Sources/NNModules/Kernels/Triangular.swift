@@ -13,6 +13,8 @@ extension Tensor {
         let rows = sizes[rank - 2], cols = sizes[rank - 1]
         var values = try toDoubles()
         for i in values.indices where !keep(i % cols, (i / cols) % rows) { values[i] = 0 }
-        return Tensor(values, shape: sizes, dtype: dtype)
+        let out = Tensor(values, shape: sizes, dtype: dtype)
+        Tensor.recordUnsupported("TriuBackward0", inputs: [self], outputs: [out])
+        return out
     }
 }

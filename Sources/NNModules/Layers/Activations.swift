@@ -120,11 +120,12 @@ public final class Dropout: Module {
     override public func forward(_ input: Tensor) throws -> Tensor {
         guard training, p > 0, !input.isMeta else { return input }
         let keep = 1 - p
-        let values = try input.toDoubles()
-        let out: [Double] = DefaultGenerator.withGenerator { gen in
-            values.map { v in Double(gen.uniformFloat(0, 1)) < keep ? v / keep : 0 }
+        let scale = DefaultGenerator.withGenerator { gen in
+            (0..<input.count).map { _ in Double(gen.uniformFloat(0, 1)) < keep ? 1 / keep : 0 }
         }
-        let result = Tensor(out, shape: input.sizes, dtype: input.dtype)
+        let mask = Tensor(scale, shape: input.sizes, dtype: input.dtype)
+        let result = try GradMode.noGrad { try input * mask }
+        Tensor.recordOperation("NativeDropoutBackward0", inputs: [input], outputs: [result]) { g in [try g[0].map { try $0 * mask }] }
         if inplace {
             try input.copy_(result)
             return input

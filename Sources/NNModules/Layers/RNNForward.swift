@@ -27,7 +27,9 @@ extension RNNBase {
         guard x.sizes[2] == inputSize else {
             throw TorchError.runtimeError("input.size(-1) must be equal to input_size. Expected \(inputSize), got \(x.sizes[2])")
         }
-        var (output, hN, cN) = try run(x, h0: h0, c0: c0)
+        var (output, hN, cN) = try GradMode.noGrad { try run(x, h0: h0, c0: c0) }
+        Tensor.recordUnsupported(mode == "LSTM" ? "MkldnnRnnLayerBackward0" : "RnnBackward0",
+                                 inputs: [x, h0, c0] + parameters(recurse: false), outputs: [output, hN, cN])
         if batchFirst { output = try output.transpose(0, 1) }
         if !batched {
             output = try output.squeeze(batchFirst ? 0 : 1)

@@ -5,7 +5,12 @@ extension Tensor {
     public func to(dtype: DType) throws -> Tensor {
         try checkInitialized("to")
         if dtype == self.dtype { return self }
-        return try castedCopy(dtype: dtype, device: device)
+        let out = try castedCopy(dtype: dtype, device: device)
+        let original = self.dtype
+        if dtype.isFloatingPoint {
+            Tensor.recordOperation("ToCopyBackward0", inputs: [self], outputs: [out]) { grads in [try grads[0].map { try $0.to(dtype: original) }] }
+        }
+        return out
     }
 
     /// torch: `to(device)`. Copying out of a meta tensor is impossible; moving to meta drops the data.
@@ -35,7 +40,9 @@ extension Tensor {
     /// torch: `clone()` — a contiguous copy with the same dtype and device.
     public func clone() throws -> Tensor {
         try checkInitialized("clone")
-        return try castedCopy(dtype: dtype, device: device)
+        let out = try castedCopy(dtype: dtype, device: device)
+        Tensor.recordOperation("CloneBackward0", inputs: [self], outputs: [out]) { $0 }
+        return out
     }
 
     /// torch: `contiguous()` — self when already row-major contiguous.

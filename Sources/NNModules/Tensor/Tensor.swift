@@ -18,8 +18,9 @@ public class Tensor: CustomStringConvertible {
     public internal(set) var gradFn: AutogradNode?
     /// Which output of `gradFn` this tensor is.
     var outputNr = 0
-    /// The `AccumulateGrad` node of a leaf that requires grad, created on first use.
-    var accumulateNode: AutogradNode?
+    /// The `AccumulateGrad` node of a leaf that requires grad while a graph uses it. Weak, as in PyTorch:
+    /// the node keeps the leaf alive (so a temporary input still receives `.grad`), not the other way round.
+    weak var accumulateNode: AutogradNode?
 
     public init(storage: Storage?, storageOffset: Int = 0, shape: [Int], strides: [Int]? = nil,
                 dtype: DType, device: Device) {

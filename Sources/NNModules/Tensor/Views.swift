@@ -1,6 +1,13 @@
 /// Views share storage with their base, exactly where PyTorch avoids copies: view, reshape (when the
 /// strides allow), select/indexing, narrow/slicing, permute, transpose, expand, (un)squeeze.
 extension Tensor {
+    /// Records `view` as computed from self when grad is being recorded; `backward` maps the view's
+    /// gradient to one of self's shape.
+    func recordView(_ name: String, _ view: Tensor, _ backward: @escaping (Tensor) throws -> Tensor) -> Tensor {
+        Tensor.recordOperation(name, inputs: [self], outputs: [view]) { grads in [try grads[0].map(backward)] }
+        return view
+    }
+
     func makeView(shape: [Int], strides: [Int], offset: Int) -> Tensor {
         Tensor(storage: storage, storageOffset: offset, shape: shape, strides: strides, dtype: dtype, device: device)
     }
@@ -33,14 +40,18 @@ extension Tensor {
         guard isContiguous else {
             throw TorchError.runtimeError("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
-        return makeView(shape: target, strides: Tensor.contiguousStrides(for: target), offset: storageOffset)
+        return recordView("ViewBackward0", makeView(shape: target, strides: Tensor.contiguousStrides(for: target), offset: storageOffset)) {
+            try $0.reshape(self.sizes)
+        }
     }
 
     /// torch: `reshape(shape)` — a view when possible, otherwise a copy.
     public func reshape(_ shape: [Int]) throws -> Tensor {
         let target = try inferShape(shape)
         if isContiguous {
-            return makeView(shape: target, strides: Tensor.contiguousStrides(for: target), offset: storageOffset)
+            return recordView("ViewBackward0", makeView(shape: target, strides: Tensor.contiguousStrides(for: target), offset: storageOffset)) {
+                try $0.reshape(self.sizes)
+            }
         }
         return try clone().view(target)
     }
@@ -55,7 +66,11 @@ extension Tensor {
         }
         var shape = sizes, st = strides
         shape.remove(at: d); st.remove(at: d)
-        return makeView(shape: shape, strides: st, offset: storageOffset + i * strides[d])
+        return recordView("SelectBackward0", makeView(shape: shape, strides: st, offset: storageOffset + i * strides[d])) { g in
+            let base = Tensor.zeros(self.sizes, dtype: g.dtype)
+            try base.select(d, i).copy_(g)
+            return base
+        }
     }
 
     /// torch: `narrow(dim, start, length)` — the basis of slicing.
@@ -67,7 +82,11 @@ extension Tensor {
         }
         var shape = sizes
         shape[d] = length
-        return makeView(shape: shape, strides: strides, offset: storageOffset + s * strides[d])
+        return recordView("SliceBackward0", makeView(shape: shape, strides: strides, offset: storageOffset + s * strides[d])) { g in
+            let base = Tensor.zeros(self.sizes, dtype: g.dtype)
+            try base.narrow(d, start: s, length: length).copy_(g)
+            return base
+        }
     }
 
     /// torch: `t[start:end:step]` along `dim` with Python slice clamping.
@@ -84,7 +103,11 @@ extension Tensor {
         var shape = sizes, st = strides
         shape[d] = (e - s + step - 1) / step
         st[d] = strides[d] * step
-        return makeView(shape: shape, strides: st, offset: storageOffset + s * strides[d])
+        return recordView("SliceBackward0", makeView(shape: shape, strides: st, offset: storageOffset + s * strides[d])) { g in
+            let base = Tensor.zeros(self.sizes, dtype: g.dtype)
+            try base.slice(d, start: s, end: e, step: step).copy_(g)
+            return base
+        }
     }
 
     /// torch: `permute(dims)`.
@@ -94,7 +117,11 @@ extension Tensor {
         }
         let normalized = try dims.map { try normalizeDim($0) }
         guard Set(normalized).count == rank else { throw TorchError.runtimeError("permute(): duplicate dims are not allowed.") }
-        return makeView(shape: normalized.map { sizes[$0] }, strides: normalized.map { strides[$0] }, offset: storageOffset)
+        var inverse = [Int](repeating: 0, count: rank)
+        for (i, d) in normalized.enumerated() { inverse[d] = i }
+        return recordView("PermuteBackward0", makeView(shape: normalized.map { sizes[$0] }, strides: normalized.map { strides[$0] }, offset: storageOffset)) {
+            try $0.permute(inverse)
+        }
     }
 
     /// torch: `transpose(dim0, dim1)`.
@@ -103,7 +130,7 @@ extension Tensor {
         if rank == 0 { return self }
         var shape = sizes, st = strides
         shape.swapAt(a, b); st.swapAt(a, b)
-        return makeView(shape: shape, strides: st, offset: storageOffset)
+        return recordView("TransposeBackward0", makeView(shape: shape, strides: st, offset: storageOffset)) { try $0.transpose(a, b) }
     }
 
     /// torch: `t()` / `.T` on 2-D tensors (and a no-op below 2-D).
@@ -119,7 +146,7 @@ extension Tensor {
         var shape = sizes, st = strides
         let newStride = d < rank ? strides[d] * sizes[d] : 1
         shape.insert(1, at: d); st.insert(newStride, at: d)
-        return makeView(shape: shape, strides: st, offset: storageOffset)
+        return recordView("UnsqueezeBackward0", makeView(shape: shape, strides: st, offset: storageOffset)) { try $0.squeeze(d) }
     }
 
     /// torch: `squeeze(dim)`; a no-op when that dimension is not 1.
@@ -128,7 +155,7 @@ extension Tensor {
         guard rank > 0, sizes[d] == 1 else { return self }
         var shape = sizes, st = strides
         shape.remove(at: d); st.remove(at: d)
-        return makeView(shape: shape, strides: st, offset: storageOffset)
+        return recordView("SqueezeBackward1", makeView(shape: shape, strides: st, offset: storageOffset)) { try $0.unsqueeze(d) }
     }
 
     /// torch: `expand(sizes)` — broadcasting view with zero strides; `-1` keeps a dimension.
@@ -155,7 +182,9 @@ extension Tensor {
                 throw TorchError.runtimeError("The expanded size of the tensor (\(shape[i])) must match the existing size (\(own)) at non-singleton dimension \(i).  Target sizes: \(Tensor.pythonShape(shape)).  Tensor sizes: \(Tensor.pythonShape(sizes))")
             }
         }
-        return makeView(shape: newShape, strides: newStrides, offset: storageOffset)
+        return recordView("ExpandBackward0", makeView(shape: newShape, strides: newStrides, offset: storageOffset)) {
+            try $0.sumTo(self.sizes)
+        }
     }
 
     /// torch: `flatten(start_dim, end_dim)`.

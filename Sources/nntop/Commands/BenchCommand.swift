@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
                     throw ModelLoadError(description: "\(name): no architecture is known, so there is nothing to run")
                 }
                 loaded.module.eval()
-                let times = try Self.measure(runs: runs, warmup: warmup) { _ = try loaded.module.call(sample) }
+                let times = try Self.measure(runs: runs, warmup: warmup) { _ = try GradMode.noGrad { try loaded.module.call(sample) } }
                 var fields = Self.summary(times, threads: threadCount)
                 if !noOverhead {
                     let overhead = try OverheadBenchmark.run(model: loaded.module, inputs: sample, runs: runs)

@@ -38,10 +38,11 @@ struct RunCommand: ParsableCommand {
             guard let arguments = try input.map({ try Self.readInputs($0, names: names) }) ?? loaded.sampleInput else {
                 throw ModelLoadError(description: "\(model): no architecture is known, so there is nothing to run")
             }
-            let result = try module.call(arguments.map { value in
+            let inputs = try arguments.map { value -> Value in
                 guard let tensor = value.tensor, tensor.isFloatingPoint else { return value }
                 return .tensor(try tensor.to(dtype: computeType))
-            })
+            }
+            let result = try GradMode.noGrad { try module.call(inputs) }
             let outputs = Self.namedOutputs(result)
             if let output {
                 let entries = try outputs.mapValues { try $0.safetensorsEntry() }

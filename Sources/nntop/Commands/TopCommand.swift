@@ -32,7 +32,7 @@ struct TopCommand: ParsableCommand {
         // A tree without architecture is browsed as is: the runner's failed forward says why nothing runs.
         let first = ModuleProfiler(attachingTo: loaded.module)
         var forwardError: String?
-        do { _ = try loaded.module.call(loaded.sampleInput ?? []) } catch { forwardError = "\(error)" }
+        do { _ = try GradMode.noGrad { try loaded.module.call(loaded.sampleInput ?? []) } } catch { forwardError = "\(error)" }
         first.detach()
         let built = ModelInfoBuilder.build(name: loaded.name, source: loaded.source, model: loaded.module,
                                            profile: first.report(), forwardError: forwardError)

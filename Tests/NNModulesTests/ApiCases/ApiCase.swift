@@ -147,13 +147,9 @@ func shapeTuple(_ t: Tensor) throws -> String { pythonTuple(try t.shape) }
 /// `isinstance(x, T)`, written against `Any` so a statically known answer still runs.
 func isInstance<T>(_ x: Any, of type: T.Type) -> Bool { x is T }
 
-/// Why the autograd-dependent cases are disabled.
-let needsAutograd: Comment = "needs reverse-mode autograd (issue #7)"
-
-/// `t.backward()`: the one step the autograd cases cannot take yet. Their bodies are written as they will
-/// run once NNModules records graphs; this seam is then replaced by the real call.
+/// `t.backward()`.
 func backward(_ t: Tensor) throws {
-    throw TorchError.notImplementedError("Tensor.backward: \(needsAutograd)")
+    try t.backward()
 }
 
 /// `sum(t.numel() for t in tensors)`; throws on an uninitialized parameter, as `numel()` does.

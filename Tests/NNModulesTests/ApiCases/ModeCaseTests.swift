@@ -75,7 +75,7 @@ struct ModeCaseTests {
         golden.expectStdout(out)
     }
 
-    @Test(.disabled(needsAutograd))
+    @Test
     func zero_grad_set_to_none() throws {
         let golden = try ApiCase.named("zero_grad_set_to_none")
         let m = Linear(2, 1)

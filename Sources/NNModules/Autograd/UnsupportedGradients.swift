@@ -1,0 +1,86 @@
+/// Operations whose derivative nntop does not have yet: their public entry points compute the values and,
+/// when a gradient is being recorded, record a node that refuses backward with a clear error, so a gradient
+/// never silently skips them (reverse-mode autograd, issue #7).
+extension Tensor {
+    public static func batchNorm(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
+                                 training: Bool, momentum: Double, eps: Double) throws -> Tensor {
+        let out = try GradMode.noGrad { try batchNormValues(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, training: training, momentum: momentum, eps: eps) }
+        Tensor.recordUnsupported("NativeBatchNormBackward0", inputs: [input, weight, bias], outputs: [out])
+        return out
+    }
+
+    public static func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
+        let out = try GradMode.noGrad { try catValues(tensors, dim: dim) }
+        Tensor.recordUnsupported("CatBackward0", inputs: tensors, outputs: [out])
+        return out
+    }
+
+    static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) throws -> Tensor {
+        let out = try GradMode.noGrad { try conv2dValues(input, weight: weight, bias: bias, geometry: g) }
+        Tensor.recordUnsupported("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out])
+        return out
+    }
+
+    public static func embedding(_ indices: Tensor, weight: Tensor) throws -> Tensor {
+        let out = try GradMode.noGrad { try embeddingValues(indices, weight: weight) }
+        Tensor.recordUnsupported("EmbeddingBackward0", inputs: [weight], outputs: [out])
+        return out
+    }
+
+    public static func groupNorm(_ input: Tensor, numGroups: Int, weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
+        let out = try GradMode.noGrad { try groupNormValues(input, numGroups: numGroups, weight: weight, bias: bias, eps: eps) }
+        Tensor.recordUnsupported("NativeGroupNormBackward0", inputs: [input, weight, bias], outputs: [out])
+        return out
+    }
+
+    public static func layerNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
+        let out = try GradMode.noGrad { try layerNormValues(input, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps) }
+        Tensor.recordUnsupported("NativeLayerNormBackward0", inputs: [input, weight, bias], outputs: [out])
+        return out
+    }
+
+    public static func rmsNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, eps: Double) throws -> Tensor {
+        let out = try GradMode.noGrad { try rmsNormValues(input, normalizedShape: normalizedShape, weight: weight, eps: eps) }
+        Tensor.recordUnsupported("RmsNormBackward0", inputs: [input, weight], outputs: [out])
+        return out
+    }
+
+    public static func maxPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
+                                 ceilMode: Bool) throws -> Tensor {
+        let out = try GradMode.noGrad { try maxPool2dValues(input, kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode) }
+        Tensor.recordUnsupported("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out])
+        return out
+    }
+
+    public static func avgPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], ceilMode: Bool,
+                                 countIncludePad: Bool, divisorOverride: Int?) throws -> Tensor {
+        let out = try GradMode.noGrad { try avgPool2dValues(input, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad, divisorOverride: divisorOverride) }
+        Tensor.recordUnsupported("AvgPool2DBackward0", inputs: [input], outputs: [out])
+        return out
+    }
+
+    public static func adaptiveAvgPool2d(_ input: Tensor, outputSize target: [Int]) throws -> Tensor {
+        let out = try GradMode.noGrad { try adaptiveAvgPool2dValues(input, outputSize: target) }
+        Tensor.recordUnsupported("AdaptiveAvgPool2DBackward0", inputs: [input], outputs: [out])
+        return out
+    }
+
+    public func maskedFill(_ mask: Tensor, _ value: Double) throws -> Tensor {
+        let out = try GradMode.noGrad { try maskedFillValues(mask, value) }
+        Tensor.recordUnsupported("MaskedFillBackward0", inputs: [self], outputs: [out])
+        return out
+    }
+
+    public func pad(_ pad: [Int], mode: PadMode = .constant, value: Double = 0) throws -> Tensor {
+        let out = try GradMode.noGrad { try padValues(pad, mode: mode, value: value) }
+        Tensor.recordUnsupported("ConstantPadNdBackward0", inputs: [self], outputs: [out])
+        return out
+    }
+
+    public func interpolate(size: IntOrTuple? = nil, scaleFactor: Double? = nil, mode: String = "nearest",
+                            alignCorners: Bool? = nil, recomputeScaleFactor: Bool? = nil) throws -> Tensor {
+        let out = try GradMode.noGrad { try interpolateValues(size: size, scaleFactor: scaleFactor, mode: mode, alignCorners: alignCorners, recomputeScaleFactor: recomputeScaleFactor) }
+        Tensor.recordUnsupported("UpsampleBackward0", inputs: [self], outputs: [out])
+        return out
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import NNModules
+import Testing
+
+/// Gradients through the real operations (not test-defined ones) against float64 finite differences,
+/// and the clear error of an operation whose derivative nntop does not have yet.
+@Suite struct WiredOpsTests {
+    /// d/dx of Σ g ⊙ f(x) through autograd.
+    func analytical(_ x: Tensor, _ g: Tensor, _ f: (Tensor) throws -> Tensor) throws -> Tensor {
+        let leaf = try x.clone().detach().requiresGrad_()
+        let y = try f(leaf)
+        try (try y * g).sum().backward()
+        return try #require(leaf.grad)
+    }
+
+    @Test func elementwiseViewsAndReductions() throws {
+        let x = GradCheck.input([2, 3], seed: 3)
+        let g = GradCheck.input([3, 2], seed: 4)
+        let f: (Tensor) throws -> Tensor = { x in
+            let a = try (try x.tanh() * x.sigmoid() + x.exp() / 3.0).transpose(0, 1)
+            return try a.softmax(dim: -1) + (try a.select(0, 1).unsqueeze(0).expand([3, 2]) * 0.5)
+        }
+        try GradCheck.expectClose(try analytical(x, g, f), try GradCheck.numerical(x, g, f), "composite")
+    }
+
+    @Test func multilayerPerceptronMatchesFiniteDifferences() throws {
+        let l1 = Linear(3, 4, dtype: .float64), l2 = Linear(4, 2, dtype: .float64)
+        let model = Sequential(l1, try GELU(), l2)
+        let x = GradCheck.input([5, 3], seed: 8)
+        let g = GradCheck.input([5, 2], seed: 9)
+        try GradCheck.expectClose(try analytical(x, g) { try model($0) }, try GradCheck.numerical(x, g) { try model($0) }, "mlp input")
+        try model.zeroGrad()
+        try (try (try model(x)) * g).sum().backward()
+        let w = try #require(l1.weight)
+        let numeric = try GradCheck.numerical(w.detach(), g) { weight in
+            try l2(try GELU()(try Tensor.linear(x, weight: weight, bias: l1.bias)))
+        }
+        try GradCheck.expectClose(try #require(w.grad), numeric, "mlp first weight")
+    }
+
+    @Test func operationsWithoutADerivativeSaySo() throws {
+        let conv = try Conv2d(1, 1, kernelSize: 2)
+        let y = try conv(Tensor.ones([1, 1, 3, 3]))
+        #expect(y.gradFnName == "ConvolutionBackward0")
+        #expect(throws: TorchError.notImplementedError("the derivative of Convolution is not implemented in nntop yet (reverse-mode autograd, issue #7)")) {
+            try y.sum().backward()
+        }
+    }
+
+    @Test func trainingAnMLPWithSGDLowersTheLoss() throws {
+        DefaultGenerator.manualSeed(3)
+        let model = Sequential(Linear(2, 8), ReLU(), Linear(8, 2))
+        let x = Tensor.randn([32, 2])
+        let labels = Tensor(try x.toDoubles().enumerated().filter { $0.offset % 2 == 0 }.map { $0.element > 0 ? 1 : 0 }, shape: [32], dtype: .int64)
+        let optimizer = SGD(model.parameters(), lr: 0.5, momentum: 0.9)
+        let lossFunction = try CrossEntropyLoss()
+        var losses: [Double] = []
+        for _ in 0..<30 {
+            try optimizer.zeroGrad()
+            let loss = try lossFunction.loss(try model(x), labels)
+            losses.append(try loss.item())
+            try loss.backward()
+            try optimizer.step()
+        }
+        #expect(losses.last! < losses.first! * 0.5, "loss \(losses.first!) → \(losses.last!)")
+    }
+
+    @Test func frozenParametersReceiveNoGradient() throws {
+        let first = Linear(2, 2), second = Linear(2, 1)
+        let model = Sequential(first, ReLU(), second)
+        first.requiresGrad_(false)
+        try model(Tensor.ones([3, 2])).sum().backward()
+        #expect(first.weight?.grad == nil && first.bias?.grad == nil)
+        #expect(second.weight?.grad != nil)
+    }
+
+    @Test func inferenceUnderNoGradRecordsNothing() throws {
+        let model = Sequential(Linear(2, 2), ReLU())
+        let y = try GradMode.noGrad { try model(Tensor.ones([1, 2])) }
+        #expect(y.gradFn == nil)
+    }
+}
