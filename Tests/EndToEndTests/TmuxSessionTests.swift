@@ -37,6 +37,11 @@ struct Tmux {
 struct TmuxError: Error, CustomStringConvertible { let description: String }
 
 @Suite(.serialized) struct TmuxSessionTests {
+    /// The command prints `EXIT=` and then the `icanon`/`echo` flags; wait for the last of them.
+    static func sttyPrinted(_ screen: String) -> Bool {
+        screen.contains("EXIT=") && screen.split(separator: "\n").contains { $0.hasSuffix("echo") }
+    }
+
     static var binary: String {
         Goldens.repositoryRoot.appendingPathComponent(".build/debug/nntop").path
     }
@@ -64,7 +69,7 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         #expect(undone.contains("trainable 44.4K"))
 
         try tmux.run(["send-keys", "-t", tmux.session, "q"])
-        let after = try tmux.waitFor { $0.contains("EXIT=") }
+        let after = try tmux.waitFor { Self.sttyPrinted($0) }
         #expect(after.contains("EXIT=0"))
         let lines = after.split(separator: "\n").map(String.init)
         #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored to canonical mode with echo")
@@ -81,7 +86,7 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
         let nntop = try #require(children.split(separator: " ").compactMap { Int32($0) }.first)
         kill(nntop, SIGTERM)
-        let after = try tmux.waitFor { $0.contains("EXIT=") }
+        let after = try tmux.waitFor { Self.sttyPrinted($0) }
         #expect(after.contains("EXIT=143"), "128 + SIGTERM")
         let lines = after.split(separator: "\n").map(String.init)
         #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored")
