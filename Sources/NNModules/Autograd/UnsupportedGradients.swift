@@ -17,7 +17,11 @@ extension Tensor {
 
     static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) throws -> Tensor {
         let out = try GradMode.noGrad { try conv2dValues(input, weight: weight, bias: bias, geometry: g) }
-        Tensor.recordUnsupported("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out])
+        recordOperation("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out]) { grads in
+            guard let gy = grads[0] else { return [nil, nil, nil] }
+            let (gi, gw, gb) = try conv2dGradients(gy, input: input, weight: weight, hasBias: bias != nil, geometry: g)
+            return [gi, gw, gb]
+        }
         return out
     }
 
@@ -48,7 +52,11 @@ extension Tensor {
     public static func maxPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
                                  ceilMode: Bool) throws -> Tensor {
         let out = try GradMode.noGrad { try maxPool2dValues(input, kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode) }
-        Tensor.recordUnsupported("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out])
+        recordOperation("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out]) { grads in
+            guard let gy = grads[0] else { return [nil] }
+            let window = PoolWindow(kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+            return [try maxPool2dGradient(gy, input: input, window: window)]
+        }
         return out
     }
 

@@ -1,0 +1,44 @@
+/// The derivative of 2-D convolution: the input gradient scatters `Wᵀ·g` back through col2im (a transposed
+/// convolution), the weight gradient is `g·colsᵀ` over im2col columns, the bias gradient sums `g` over batch
+/// and positions — the same matrices the forward multiplies.
+extension Tensor {
+    static func conv2dGradients(_ g: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, geometry c: Conv2dGeometry) throws
+        -> (input: Tensor, weight: Tensor, bias: Tensor?) {
+        let compute = ComputeType.of(TypePromotion.result(input.dtype, weight.dtype))
+        let x = try input.contiguous(as: compute), gy = try g.contiguous(as: compute)
+        let cinG = c.inChannels / c.groups, coutG = c.outChannels / c.groups
+        let kdim = cinG * c.kernelH * c.kernelW, spatial = c.outH * c.outW
+        let back = ConvTranspose2dGeometry(
+            batch: c.batch, inChannels: c.outChannels, height: c.outH, width: c.outW, outChannels: c.inChannels,
+            kernelH: c.kernelH, kernelW: c.kernelW, strideH: c.strideH, strideW: c.strideW, padH: c.padTop, padW: c.padLeft,
+            outputPadH: c.height - ((c.outH - 1) * c.strideH - 2 * c.padTop + c.dilationH * (c.kernelH - 1) + 1),
+            outputPadW: c.width - ((c.outW - 1) * c.strideW - 2 * c.padLeft + c.dilationW * (c.kernelW - 1) + 1),
+            dilationH: c.dilationH, dilationW: c.dilationW, groups: c.groups)
+        let gradInput = Tensor.zeros(x.sizes, dtype: compute)
+        var gradWeight = Tensor.zeros([c.outChannels, kdim], dtype: compute)
+        let cols = Tensor.empty([kdim, spatial], dtype: compute)
+        for n in 0..<c.batch {
+            for grp in 0..<c.groups {
+                let w = try weight.narrow(0, start: grp * coutG, length: coutG).reshape([coutG, kdim]).contiguous(as: compute)
+                let gOut = try gy.select(0, n).narrow(0, start: grp * coutG, length: coutG).reshape([coutG, spatial])
+                let patches = try w.t().matmul(gOut).contiguous(as: compute)
+                let imageOffset = (n * c.inChannels + grp * cinG) * c.height * c.width
+                if compute == .float64 {
+                    col2im(UnsafePointer(patches.elementPointer(Double.self)), gradInput.elementPointer(Double.self) + imageOffset,
+                           channels: cinG, back)
+                    im2col(UnsafePointer(x.elementPointer(Double.self)) + imageOffset, cols.elementPointer(Double.self), channels: cinG, c)
+                } else {
+                    col2im(UnsafePointer(patches.elementPointer(Float.self)), gradInput.elementPointer(Float.self) + imageOffset,
+                           channels: cinG, back)
+                    im2col(UnsafePointer(x.elementPointer(Float.self)) + imageOffset, cols.elementPointer(Float.self), channels: cinG, c)
+                }
+                let update = try gOut.matmul(try cols.t())
+                let rows = try gradWeight.narrow(0, start: grp * coutG, length: coutG)
+                try rows.copy_(try rows + update)
+            }
+        }
+        gradWeight = try gradWeight.reshape(weight.sizes)
+        let gradBias = hasBias ? try gy.transpose(0, 1).reshape([c.outChannels, -1]).sum(dims: [1]) : nil
+        return (try gradInput.to(dtype: input.dtype), try gradWeight.to(dtype: weight.dtype), try gradBias?.to(dtype: weight.dtype))
+    }
+}
