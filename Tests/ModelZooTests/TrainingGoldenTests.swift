@@ -82,3 +82,62 @@ import Testing
         }
     }
 }
+
+/// GPT-2 tiny (`training/gpt2-tiny`, eval mode, labels = input_ids shifted inside the model): the loss, every
+/// gradient (the tied `transformer.wte.weight` holding the sum of both uses) and five AdamW steps.
+@Suite struct GPT2TrainingGoldenTests {
+    func model() throws -> Module {
+        let folder = "numeric/gpt2-tiny"
+        let model = try #require(Zoo.model(named: "gpt2-tiny")).build(on: .cpu)
+        let sd = StateDict(checkpoint: try Checkpoint.open(try Goldens.url("\(folder)/model.safetensors")))
+        try model.loadStateDict(try sd.fillingTiedKeys(of: model))
+        return model.eval()
+    }
+
+    /// transformers' causal-LM loss: logits[:, :-1] against input_ids[:, 1:], mean cross-entropy.
+    func loss(_ model: Module, _ ids: Tensor) throws -> Tensor {
+        guard case .dict(let output) = try model(.tensor(ids)), let logits = output["logits"]?.tensor else {
+            throw TorchError.typeError("GPT2LMHeadModel returned no logits")
+        }
+        let length = ids.sizes[1], vocab = logits.sizes[2]
+        let shifted = try logits.narrow(1, start: 0, length: length - 1).reshape([-1, vocab])
+        let labels = try ids.narrow(1, start: 1, length: length - 1).reshape([-1]).contiguous()
+        return try CrossEntropyLoss().loss(shifted, labels)
+    }
+
+    func inputIDs() throws -> Tensor {
+        let sd = StateDict(checkpoint: try Checkpoint.open(try Goldens.url("numeric/gpt2-tiny/input.safetensors")))
+        return try #require(sd.tensor("input_ids"))
+    }
+
+    var info: [String: Any] { get throws { try #require(try Goldens.json("training/gpt2-tiny/info.json") as? [String: Any]) } }
+
+    @Test func lossAndGradientsMatchPyTorch() throws {
+        let model = try model()
+        let l = try loss(model, try inputIDs())
+        #expect(abs(try l.item() - (try info["loss"] as? Double ?? .nan)) < 1e-4)
+        try l.backward()
+        let golden = StateDict(checkpoint: try Checkpoint.open(try Goldens.url("training/gpt2-tiny/grads.safetensors")))
+        for (name, parameter) in model.namedParameters() {
+            let expected = try #require(golden.tensor(name), "\(name) in grads.safetensors")
+            let grad = try #require(parameter.grad, "\(name) has a gradient")
+            TrainingGoldenTests.expectClose(try grad.toDoubles(), try expected.toDoubles(), rtol: 1e-4, atol: 1e-6, name)
+        }
+    }
+
+    @Test func fiveAdamWStepsFollowPyTorch() throws {
+        let model = try model()
+        let ids = try inputIDs()
+        let optimizer = AdamW(model.parameters(), lr: 1e-3, weightDecay: 0.01)
+        var losses: [Double] = []
+        for _ in 0..<5 {
+            try optimizer.zeroGrad()
+            let l = try loss(model, ids)
+            losses.append(try l.item())
+            try l.backward()
+            try optimizer.step()
+        }
+        let expected = try #require((try info["adamw"] as? [String: Any])?["losses"] as? [Double])
+        TrainingGoldenTests.expectClose(losses, expected, rtol: 1e-4, atol: 1e-5, "gpt2-tiny adamw losses")
+    }
+}

@@ -25,11 +25,6 @@ extension Tensor {
         return out
     }
 
-    public static func embedding(_ indices: Tensor, weight: Tensor) throws -> Tensor {
-        let out = try GradMode.noGrad { try embeddingValues(indices, weight: weight) }
-        Tensor.recordUnsupported("EmbeddingBackward0", inputs: [weight], outputs: [out])
-        return out
-    }
 
     public static func groupNorm(_ input: Tensor, numGroups: Int, weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
         let out = try GradMode.noGrad { try groupNormValues(input, numGroups: numGroups, weight: weight, bias: bias, eps: eps) }
@@ -37,11 +32,6 @@ extension Tensor {
         return out
     }
 
-    public static func layerNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
-        let out = try GradMode.noGrad { try layerNormValues(input, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps) }
-        Tensor.recordUnsupported("NativeLayerNormBackward0", inputs: [input, weight, bias], outputs: [out])
-        return out
-    }
 
     public static func rmsNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, eps: Double) throws -> Tensor {
         let out = try GradMode.noGrad { try rmsNormValues(input, normalizedShape: normalizedShape, weight: weight, eps: eps) }

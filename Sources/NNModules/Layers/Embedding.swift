@@ -48,7 +48,7 @@ public final class Embedding: Module {
     override public func forward(_ input: Tensor) throws -> Tensor {
         guard let weight else { throw TorchError.attributeError("'Embedding' object has no attribute 'weight'") }
         if let maxNorm { try renormalizeRows(weight, indices: input, maxNorm: maxNorm) }
-        return try Tensor.embedding(input, weight: weight)
+        return try Tensor.embedding(input, weight: weight, paddingIdx: paddingIdx)
     }
 }
 

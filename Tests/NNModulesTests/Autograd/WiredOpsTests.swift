@@ -56,11 +56,35 @@ import Testing
         try GradCheck.expectClose(try #require(w.grad), numeric, "conv weight")
     }
 
+    @Test func layerNormAndEmbeddingMatchFiniteDifferences() throws {
+        let norm = LayerNorm(4, dtype: .float64)
+        try norm.parameter("weight")?.copy_(GradCheck.input([4], seed: 21))
+        try norm.parameter("bias")?.copy_(GradCheck.input([4], seed: 22))
+        let x = GradCheck.input([3, 4], seed: 20), g = GradCheck.input([3, 4], seed: 23)
+        try GradCheck.expectClose(try analytical(x, g) { try norm($0) }, try GradCheck.numerical(x, g) { try norm($0) }, "layer_norm input")
+        try norm.zeroGrad()
+        try (try norm(x) * g).sum().backward()
+        let w = try #require(norm.parameter("weight"))
+        try GradCheck.expectClose(try #require(w.grad), try GradCheck.numerical(w.detach(), g) { weight in
+            try Tensor.layerNorm(x, normalizedShape: [4], weight: weight, bias: norm.parameter("bias"), eps: 1e-5)
+        }, "layer_norm weight")
+
+        let table = try Embedding(5, 3, paddingIdx: 1, dtype: .float64)
+        let ids = Tensor([0, 1, 3, 0], shape: [4], dtype: .int64)
+        let ge = GradCheck.input([4, 3], seed: 24)
+        try (try table(ids) * ge).sum().backward()
+        let grad = try #require(table.weight?.grad).toDoubles(), upstream = try ge.toDoubles()
+        let rowZero: [Double] = (0..<3).map { upstream[$0] + upstream[9 + $0] }
+        #expect(Array(grad[0..<3]) == rowZero, "row 0 used twice")
+        #expect(Array(grad[3..<6]) == [0, 0, 0], "padding_idx gets no gradient")
+        #expect(Array(grad[9..<12]) == Array(upstream[6..<9]))
+    }
+
     @Test func operationsWithoutADerivativeSaySo() throws {
-        let norm = LayerNorm(3)
-        let y = try norm(try Tensor.ones([2, 3]).requiresGrad_())
-        #expect(y.gradFnName == "NativeLayerNormBackward0")
-        #expect(throws: TorchError.notImplementedError("the derivative of NativeLayerNorm is not implemented in nntop yet (reverse-mode autograd, issue #7)")) {
+        let norm = try GroupNorm(1, 2)
+        let y = try norm(try Tensor.ones([2, 2, 3]).requiresGrad_())
+        #expect(y.gradFnName == "NativeGroupNormBackward0")
+        #expect(throws: TorchError.notImplementedError("the derivative of NativeGroupNorm is not implemented in nntop yet (reverse-mode autograd, issue #7)")) {
             try y.sum().backward()
         }
     }
