@@ -23,20 +23,18 @@ struct TrainCommand: ParsableCommand {
         let loaded = try source.load()
         try CLIError.wrap {
             let model = loaded.module
-            guard let sample = loaded.sampleInput?.first?.tensor, sample.isFloatingPoint else {
-                throw ModelLoadError(description: "\(loaded.name): training needs a model with a floating-point input (text models need the embedding and layer-norm derivatives, issue #7)")
+            guard let sample = loaded.sampleInput?.first?.tensor else {
+                throw ModelLoadError(description: "\(loaded.name): no architecture is known, so there is nothing to train")
             }
             for prefix in freeze { try model.getSubmodule(prefix).requiresGrad_(false) }
-            let classes = try GradMode.noGrad { try model(sample) }.sizes.last ?? 0
-            let data = try SyntheticClassification(sampleShape: sample.sizes, classes: classes, batch: batch, seed: 0)
+            let task = try TrainingTask(model: model, sample: sample, batch: batch)
             model.train()
             let trainable = model.parameters().filter(\.requiresGrad)
             let optim: Optimizer = optimizer == "sgd" ? SGD(trainable, lr: lr, momentum: 0.9) : AdamW(trainable, lr: lr)
-            let lossFunction = try CrossEntropyLoss()
             var records: [JSONText] = []
             for step in 0..<steps {
                 try optim.zeroGrad()
-                let loss = try lossFunction.loss(try model(data.inputs), data.labels)
+                let loss = try task.loss(model)
                 let value = try loss.item()
                 try loss.backward()
                 let statistics = try GradientStatistics.perModule(model)
