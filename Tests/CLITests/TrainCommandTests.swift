@@ -36,9 +36,16 @@ import Testing
         #expect((losses.last ?? .infinity) < (losses.first ?? 0) - 0.5, "losses \(losses)")
     }
 
-    @Test func modelsWithoutTheNeededDerivativesSaySo() throws {
-        let out = try NNTopBinary.run(["train", "llama-tiny", "--steps", "1", "--batch", "2"])
+    @Test func llamaTinyTrainsThroughRMSNormAndRotaryConcatenation() throws {
+        let (out, steps) = try run(["llama-tiny", "--steps", "3", "--optimizer", "adamw", "--lr", "0.003", "--batch", "2"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let losses = steps.compactMap { $0["loss"] as? Double }
+        #expect((losses.last ?? .infinity) < (losses.first ?? 0), "losses \(losses)")
+    }
+
+    @Test func anEncoderWithoutLogitsIsAClearError() throws {
+        let out = try NNTopBinary.run(["train", "bert-tiny", "--steps", "1"])
         #expect(out.status != 0)
-        #expect(out.stderr.contains("is not implemented in nntop yet (reverse-mode autograd, issue #7)"))
+        #expect(out.stderr.contains("needs `logits`"))
     }
 }

@@ -2,18 +2,7 @@
 /// when a gradient is being recorded, record a node that refuses backward with a clear error, so a gradient
 /// never silently skips them (reverse-mode autograd, issue #7).
 extension Tensor {
-    public static func batchNorm(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
-                                 training: Bool, momentum: Double, eps: Double) throws -> Tensor {
-        let out = try GradMode.noGrad { try batchNormValues(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, training: training, momentum: momentum, eps: eps) }
-        Tensor.recordUnsupported("NativeBatchNormBackward0", inputs: [input, weight, bias], outputs: [out])
-        return out
-    }
 
-    public static func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
-        let out = try GradMode.noGrad { try catValues(tensors, dim: dim) }
-        Tensor.recordUnsupported("CatBackward0", inputs: tensors, outputs: [out])
-        return out
-    }
 
     static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) throws -> Tensor {
         let out = try GradMode.noGrad { try conv2dValues(input, weight: weight, bias: bias, geometry: g) }
@@ -33,11 +22,6 @@ extension Tensor {
     }
 
 
-    public static func rmsNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, eps: Double) throws -> Tensor {
-        let out = try GradMode.noGrad { try rmsNormValues(input, normalizedShape: normalizedShape, weight: weight, eps: eps) }
-        Tensor.recordUnsupported("RmsNormBackward0", inputs: [input, weight], outputs: [out])
-        return out
-    }
 
     public static func maxPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
                                  ceilMode: Bool) throws -> Tensor {
@@ -57,11 +41,6 @@ extension Tensor {
         return out
     }
 
-    public static func adaptiveAvgPool2d(_ input: Tensor, outputSize target: [Int]) throws -> Tensor {
-        let out = try GradMode.noGrad { try adaptiveAvgPool2dValues(input, outputSize: target) }
-        Tensor.recordUnsupported("AdaptiveAvgPool2DBackward0", inputs: [input], outputs: [out])
-        return out
-    }
 
     public func maskedFill(_ mask: Tensor, _ value: Double) throws -> Tensor {
         let out = try GradMode.noGrad { try maskedFillValues(mask, value) }

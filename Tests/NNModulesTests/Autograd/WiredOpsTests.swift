@@ -80,6 +80,28 @@ import Testing
         #expect(Array(grad[9..<12]) == Array(upstream[6..<9]))
     }
 
+    @Test func batchNormRMSNormCatAndAdaptivePoolMatchFiniteDifferences() throws {
+        let bn = BatchNorm2d(3, dtype: .float64)
+        try bn.weight?.copy_(GradCheck.input([3], seed: 31))
+        let x = GradCheck.input([2, 3, 2, 3], seed: 30)
+        let g = GradCheck.input([2, 3, 1, 1], seed: 32)
+        let pool = AdaptiveAvgPool2d([1, 1])
+        for training in [true, false] {
+            bn.train(training)
+            let f: (Tensor) throws -> Tensor = { try pool(try bn($0)) }
+            // Running statistics move during training forwards; compare on a copy of the state each time.
+            let state = try bn.stateDict().map { ($0.key, try #require($0.value.tensor).clone()) }
+            let restore = { try bn.loadStateDict(StateDict(tensors: state)) }
+            let a = try analytical(x, g) { try restore(); return try f($0) }
+            let n = try GradCheck.numerical(x, g) { try restore(); return try f($0) }
+            try GradCheck.expectClose(a, n, "batch_norm training=\(training)", tolerance: 1e-5)
+        }
+        let rms = RMSNorm(4, eps: 1e-6, dtype: .float64)
+        let y = GradCheck.input([2, 4], seed: 33), gy = GradCheck.input([2, 8], seed: 34)
+        let f: (Tensor) throws -> Tensor = { try Tensor.cat([try rms($0), try $0.exp()], dim: 1) }
+        try GradCheck.expectClose(try analytical(y, gy, f), try GradCheck.numerical(y, gy, f), "rms_norm + cat")
+    }
+
     @Test func operationsWithoutADerivativeSaySo() throws {
         let norm = try GroupNorm(1, 2)
         let y = try norm(try Tensor.ones([2, 2, 3]).requiresGrad_())
