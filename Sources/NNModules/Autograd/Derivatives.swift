@@ -36,52 +36,7 @@ public enum Derivatives {
         return (ga, gb)
     }
 
-    // MARK: Pointwise functions (y is the forward output where the formula uses it)
-
-    public static func relu(_ g: Tensor, input x: Tensor) throws -> Tensor {
-        try g * (try map(x) { $0 > 0 ? 1 : 0 })
-    }
-
-    public static func tanh(_ g: Tensor, output y: Tensor) throws -> Tensor { try g * (try map(y) { 1 - $0 * $0 }) }
-    public static func sigmoid(_ g: Tensor, output y: Tensor) throws -> Tensor { try g * (try map(y) { $0 * (1 - $0) }) }
-    public static func exp(_ g: Tensor, output y: Tensor) throws -> Tensor { try g * y }
-    public static func log(_ g: Tensor, input x: Tensor) throws -> Tensor { try g / x }
-    public static func sqrt(_ g: Tensor, output y: Tensor) throws -> Tensor { try g / (try y * 2.0) }
-
-    public static func silu(_ g: Tensor, input x: Tensor) throws -> Tensor {
-        try g * (try map(x) { v in
-            let s = 1 / (1 + Foundation.exp(-v))
-            return s * (1 + v * (1 - s))
-        })
-    }
-
-    /// GELU, exact (`approximate="none"`) or tanh-approximated.
-    public static func gelu(_ g: Tensor, input x: Tensor, tanhApproximation: Bool) throws -> Tensor {
-        try g * (try map(x) { v in
-            if tanhApproximation {
-                let k = (2 / Double.pi).squareRoot()
-                let inner = k * (v + 0.044715 * v * v * v)
-                let t = Foundation.tanh(inner)
-                return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * k * (1 + 3 * 0.044715 * v * v)
-            }
-            let cdf = 0.5 * (1 + Foundation.erf(v / 2.0.squareRoot()))
-            let pdf = Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
-            return cdf + v * pdf
-        })
-    }
-
     // MARK: Linear algebra
-
-    /// `y = x Wᵀ + b` over the last dimension.
-    public static func linear(_ g: Tensor, input x: Tensor, weight w: Tensor, hasBias: Bool) throws -> (Tensor, Tensor, Tensor?) {
-        let out = w.sizes[0], inFeatures = w.sizes[1]
-        let g2 = try g.contiguous().reshape([-1, out])
-        let x2 = try x.contiguous().reshape([-1, inFeatures])
-        let gx = try g2.matmul(w).reshape(x.sizes)
-        let gw = try g2.t().matmul(x2)
-        let gb = hasBias ? try sumRows(g2) : nil
-        return (gx, gw, gb)
-    }
 
     /// `a @ b` with broadcast batch dimensions.
     public static func matmul(_ g: Tensor, _ a: Tensor, _ b: Tensor) throws -> (Tensor, Tensor) {
@@ -93,12 +48,6 @@ public enum Derivatives {
         let ga = try g2.matmul(try b2.transpose(-1, -2)).sumTo(a2.sizes)
         let gb = try a2.transpose(-1, -2).matmul(g2).sumTo(b2.sizes)
         return (try ga.reshape(a.sizes), try gb.reshape(b.sizes))
-    }
-
-    /// Sum over the first dimension of a 2-D tensor.
-    static func sumRows(_ m: Tensor) throws -> Tensor {
-        let ones = Tensor.ones([1, m.sizes[0]], dtype: m.dtype)
-        return try ones.matmul(m).reshape([m.sizes[1]])
     }
 
     // MARK: Reductions and normalizations

@@ -5,14 +5,6 @@ import Testing
 /// Gradients through the real operations (not test-defined ones) against float64 finite differences,
 /// and the clear error of an operation whose derivative nntop does not have yet.
 @Suite struct WiredOpsTests {
-    /// d/dx of Σ g ⊙ f(x) through autograd.
-    func analytical(_ x: Tensor, _ g: Tensor, _ f: (Tensor) throws -> Tensor) throws -> Tensor {
-        let leaf = try x.clone().detach().requiresGrad_()
-        let y = try f(leaf)
-        try (try y * g).sum().backward()
-        return try #require(leaf.grad)
-    }
-
     @Test func elementwiseViewsAndReductions() throws {
         let x = GradCheck.input([2, 3], seed: 3)
         let g = GradCheck.input([3, 2], seed: 4)
@@ -20,7 +12,7 @@ import Testing
             let a = try (try x.tanh() * x.sigmoid() + x.exp() / 3.0).transpose(0, 1)
             return try a.softmax(dim: -1) + (try a.select(0, 1).unsqueeze(0).expand([3, 2]) * 0.5)
         }
-        try GradCheck.expectClose(try analytical(x, g, f), try GradCheck.numerical(x, g, f), "composite")
+        try GradCheck.expectClose(try GradCheck.analytical(x, g, f), try GradCheck.numerical(x, g, f), "composite")
     }
 
     @Test func multilayerPerceptronMatchesFiniteDifferences() throws {
@@ -28,7 +20,7 @@ import Testing
         let model = Sequential(l1, try GELU(), l2)
         let x = GradCheck.input([5, 3], seed: 8)
         let g = GradCheck.input([5, 2], seed: 9)
-        try GradCheck.expectClose(try analytical(x, g) { try model($0) }, try GradCheck.numerical(x, g) { try model($0) }, "mlp input")
+        try GradCheck.expectClose(try GradCheck.analytical(x, g) { try model($0) }, try GradCheck.numerical(x, g) { try model($0) }, "mlp input")
         try model.zeroGrad()
         try (try (try model(x)) * g).sum().backward()
         let w = try #require(l1.weight)
@@ -44,7 +36,7 @@ import Testing
         let x = GradCheck.input([2, 4, 6, 7], seed: 12)
         let f: (Tensor) throws -> Tensor = { try pool(try conv($0)) }
         let g = GradCheck.input(try f(x).sizes, seed: 13)
-        try GradCheck.expectClose(try analytical(x, g, f), try GradCheck.numerical(x, g, f), "conv+pool input")
+        try GradCheck.expectClose(try GradCheck.analytical(x, g, f), try GradCheck.numerical(x, g, f), "conv+pool input")
         try conv.zeroGrad()
         try (try f(x) * g).sum().backward()
         let w = try #require(conv.weight)
@@ -61,7 +53,7 @@ import Testing
         try norm.parameter("weight")?.copy_(GradCheck.input([4], seed: 21))
         try norm.parameter("bias")?.copy_(GradCheck.input([4], seed: 22))
         let x = GradCheck.input([3, 4], seed: 20), g = GradCheck.input([3, 4], seed: 23)
-        try GradCheck.expectClose(try analytical(x, g) { try norm($0) }, try GradCheck.numerical(x, g) { try norm($0) }, "layer_norm input")
+        try GradCheck.expectClose(try GradCheck.analytical(x, g) { try norm($0) }, try GradCheck.numerical(x, g) { try norm($0) }, "layer_norm input")
         try norm.zeroGrad()
         try (try norm(x) * g).sum().backward()
         let w = try #require(norm.parameter("weight"))
@@ -92,14 +84,14 @@ import Testing
             // Running statistics move during training forwards; compare on a copy of the state each time.
             let state = try bn.stateDict().map { ($0.key, try #require($0.value.tensor).clone()) }
             let restore = { try bn.loadStateDict(StateDict(tensors: state)) }
-            let a = try analytical(x, g) { try restore(); return try f($0) }
+            let a = try GradCheck.analytical(x, g) { try restore(); return try f($0) }
             let n = try GradCheck.numerical(x, g) { try restore(); return try f($0) }
             try GradCheck.expectClose(a, n, "batch_norm training=\(training)", tolerance: 1e-5)
         }
         let rms = RMSNorm(4, eps: 1e-6, dtype: .float64)
         let y = GradCheck.input([2, 4], seed: 33), gy = GradCheck.input([2, 8], seed: 34)
         let f: (Tensor) throws -> Tensor = { try Tensor.cat([try rms($0), try $0.exp()], dim: 1) }
-        try GradCheck.expectClose(try analytical(y, gy, f), try GradCheck.numerical(y, gy, f), "rms_norm + cat")
+        try GradCheck.expectClose(try GradCheck.analytical(y, gy, f), try GradCheck.numerical(y, gy, f), "rms_norm + cat")
     }
 
     @Test func operationsWithoutADerivativeSaySo() throws {
