@@ -26,13 +26,11 @@ public struct ActivationStatistics: Sendable, Equatable {
         var stats = ActivationStatistics(path: path, shape: tensor.sizes, dtype: tensor.dtype.rawValue, numel: n,
                                          bytes: n * tensor.dtype.itemSize, mean: .nan, std: .nan, min: .nan, max: .nan,
                                          nanCount: 0, infCount: 0, zeroFraction: .nan, sampled: 0)
-        guard !tensor.isMeta, n > 0, let values = try? tensor.toDoubles() else { return stats }
         let stride = Swift.max(1, n / Swift.max(sampleLimit, 1))
+        guard !tensor.isMeta, n > 0, let values = try? tensor.toDoubles(every: stride) else { return stats }
         var sum = 0.0, lo = Double.infinity, hi = -Double.infinity
-        var nans = 0, infs = 0, zeros = 0, count = 0
-        var i = 0
-        while i < n {
-            let v = values[i]
+        var nans = 0, infs = 0, zeros = 0
+        for v in values {
             sum += v
             if v.isNaN { nans += 1 } else {
                 if v < lo { lo = v }
@@ -40,16 +38,13 @@ public struct ActivationStatistics: Sendable, Equatable {
                 if v.isInfinite { infs += 1 }
             }
             if v == 0 { zeros += 1 }
-            count += 1
-            i += stride
         }
+        let count = values.count
         let mean = sum / Double(count)
         var squares = 0.0
-        i = 0
-        while i < n {
-            let d = values[i] - mean
+        for v in values {
+            let d = v - mean
             squares += d * d
-            i += stride
         }
         let scale = Double(n) / Double(count)
         stats.mean = mean

@@ -4,6 +4,10 @@ import NNModules
 /// forward hook pops it, giving inclusive time per call and self time (inclusive minus children). Output
 /// statistics are computed after the clock is read and their cost is removed from every enclosing frame,
 /// so they do not inflate latency. `detach()` removes every hook and leaves the model exactly as it was.
+///
+/// For a training step, `backward(_:)` runs the loss's backward with the profiler observing the autograd
+/// engine: each node's time is charged to the module whose forward created it (`BackwardAttribution`), and
+/// `recordGradients()` takes the statistics of every module's parameter gradients.
 public final class ModuleProfiler {
     public struct Options: Sendable {
         /// Compute activation statistics every `statisticsEvery`-th call of a module (0 = never).
@@ -45,6 +49,10 @@ public final class ModuleProfiler {
     private var lastForward: UInt64 = 0
     private var nonFiniteThisPass: String?
     private var firstNonFinite: String?
+    private let modules: [Module]
+    private var backwardAttribution: BackwardAttribution
+    private var gradients: [GradientStatistics?]
+    private var firstNonFiniteGradient: String?
 
     /// Attaches to every entry of `model.namedModules()` (a shared module once, under its first name).
     public init(attachingTo model: Module, clock: any ProfilerClock = MonotonicClock(), options: Options = Options()) {
@@ -57,6 +65,9 @@ public final class ModuleProfiler {
         outputs = modules.map { _ in [] }
         inputs = modules.map { _ in [] }
         macs = modules.map { _ in 0 }
+        self.modules = modules.map(\.module)
+        backwardAttribution = BackwardAttribution(names: names, modules: modules.map(\.module), windowSize: options.windowSize)
+        gradients = modules.map { _ in nil }
         for (row, entry) in modules.enumerated() {
             handles.append(entry.module.registerForwardPreHook { [unowned self] _, _ in
                 self.push(row)
@@ -81,7 +92,9 @@ public final class ModuleProfiler {
         if stack.isEmpty {
             nonFiniteThisPass = nil
             failureThisPass = nil
+            backwardAttribution.beginForward()
         }
+        backwardAttribution.boundary(row)
         stack.append(Frame(row: row, start: clock.nanoseconds(), overheadAtStart: statisticsOverhead))
     }
 
@@ -93,6 +106,7 @@ public final class ModuleProfiler {
             stack.removeAll()
             return
         }
+        backwardAttribution.boundary(stack.last?.row ?? -1)
         let elapsed = end &- frame.start
         let overhead = statisticsOverhead &- frame.overheadAtStart
         let inclusive = elapsed > overhead ? elapsed - overhead : 0
@@ -143,6 +157,24 @@ public final class ModuleProfiler {
         lastForward = 0
         firstNonFinite = nil
         lastFailure = nil
+        backwardAttribution.reset(windowSize: options.windowSize)
+        gradients = names.map { _ in nil }
+        firstNonFiniteGradient = nil
+    }
+
+    /// torch: `loss.backward()`, with every autograd node's time charged to the module that created it.
+    public func backward(_ loss: Tensor) throws {
+        let start = clock.nanoseconds()
+        defer { backwardAttribution.finishPass(totalNs: clock.nanoseconds() &- start) }
+        try BackwardObservation.observing(self) { try loss.backward() }
+    }
+
+    /// Takes the statistics of each module's own parameter gradients (call after `backward`, before the
+    /// optimizer step); notes the first module, in `named_modules()` order, with a NaN/Inf gradient.
+    public func recordGradients() throws {
+        gradients = try modules.map { try GradientStatistics.ofParameters(of: $0) }
+        let nonFinite = gradients.firstIndex { ($0?.nanCount ?? 0) + ($0?.infCount ?? 0) > 0 }
+        firstNonFiniteGradient = nonFinite.map { names[$0] }
     }
 
     /// The current measurements.
@@ -153,9 +185,27 @@ public final class ModuleProfiler {
                 selfTime: .from(timings[i].selfSinceStart), inclusiveTime: .from(timings[i].inclusiveSinceStart),
                 recentSelfTime: .from(window: timings[i].selfWindow),
                 recentInclusiveTime: .from(window: timings[i].inclusiveWindow),
-                history: timings[i].inclusiveWindow.map { Double($0) / 1e6 }, outputs: outputs[i], inputs: inputs[i], macs: macs[i])
+                history: timings[i].inclusiveWindow.map { Double($0) / 1e6 }, outputs: outputs[i], inputs: inputs[i], macs: macs[i],
+                backward: backwardRow(i), gradient: gradients[i])
         }
         return ProfileReport(rows: rows, forwardPasses: forwardPasses, lastForwardMs: Double(lastForward) / 1e6,
-                             firstNonFinite: firstNonFinite, failedModule: lastFailure, trace: traceEvents)
+                             firstNonFinite: firstNonFinite, failedModule: lastFailure, trace: traceEvents,
+                             backwardPasses: backwardAttribution.passes,
+                             lastBackwardMs: Double(backwardAttribution.lastPassNs) / 1e6,
+                             firstNonFiniteGradient: firstNonFiniteGradient)
+    }
+}
+
+extension ModuleProfiler: BackwardObserver {
+    public func nodeWillRun(_ node: AutogradNode) { backwardAttribution.nodeStarted(at: clock.nanoseconds()) }
+    public func nodeDidRun(_ node: AutogradNode) { backwardAttribution.nodeFinished(node, at: clock.nanoseconds()) }
+
+    fileprivate func backwardRow(_ row: Int) -> ProfileReport.Backward? {
+        let t = backwardAttribution.timings[row]
+        guard t.calls > 0, backwardAttribution.reachedLastPass[row] else { return nil }
+        return ProfileReport.Backward(
+            calls: t.calls, selfTime: .from(t.selfSinceStart), inclusiveTime: .from(t.inclusiveSinceStart),
+            recentSelfTime: .from(window: t.selfWindow), recentInclusiveTime: .from(window: t.inclusiveWindow),
+            history: t.inclusiveWindow.map { Double($0) / 1e6 })
     }
 }

@@ -20,6 +20,21 @@ public struct ProfileReport: Sendable, Equatable {
         /// Multiply-accumulates of the last call (torchinfo's convention, see `MACCounter`).
         public var macs: Int
         public var flops: Int { 2 * macs }
+        /// Backward time of the autograd nodes this module's forward created (nil: no backward reached it).
+        public var backward: Backward?
+        /// Statistics of this module's own parameter gradients after the last backward.
+        public var gradient: GradientStatistics?
+    }
+
+    /// A module's share of the backward passes: `selfTime` is its own nodes, `inclusiveTime` adds its
+    /// submodules'.
+    public struct Backward: Sendable, Equatable {
+        public var calls: Int
+        public var selfTime: LatencyPercentiles
+        public var inclusiveTime: LatencyPercentiles
+        public var recentSelfTime: LatencyPercentiles
+        public var recentInclusiveTime: LatencyPercentiles
+        public var history: [Double]
     }
 
     public var rows: [Row]
@@ -32,6 +47,11 @@ public struct ProfileReport: Sendable, Equatable {
     public var failedModule: String?
     /// Module calls in order, when tracing was asked for.
     public var trace: [TraceEvent]
+    public var backwardPasses: Int = 0
+    /// Wall time of the last whole backward (loss included), in ms.
+    public var lastBackwardMs: Double = 0
+    /// The first module, in `named_modules()` order, whose parameter gradients hold NaN/Inf.
+    public var firstNonFiniteGradient: String?
 }
 
 /// One module call on the timeline (Chrome/Perfetto "complete" event).

@@ -7,6 +7,10 @@ import Synchronization
 /// runner thread: changes requested from elsewhere (train/eval, requires_grad) are queued as commands and
 /// applied between two forward passes, so they take effect on the next forward without data races. Forward
 /// passes run without recording a graph (like `torch.no_grad()`), as inference profiling does.
+///
+/// With a `TrainingStep`, the runner can switch to train-step mode: each iteration is then forward + loss +
+/// backward (timed per module) + optimizer step, so freezing a subtree shows at once as missing gradients,
+/// no update and less backward time.
 public final class ProfileRunner: @unchecked Sendable {
     public enum State: Sendable, Equatable {
         case idle, running, paused, finished
@@ -19,6 +23,12 @@ public final class ProfileRunner: @unchecked Sendable {
         public var runs: Int
         public var runsPerSecond: Double
         public var training: Bool
+        /// Iterations are training steps (forward, backward, optimizer step) rather than plain forwards.
+        public var trainStep: Bool = false
+        /// Losses of the recent training steps (oldest first), before each step's update.
+        public var losses: [Double] = []
+        /// Why the last training step failed (train-step mode was then switched off).
+        public var trainStepError: String?
     }
 
     public typealias Command = @Sendable (Module) throws -> Void
@@ -35,11 +45,17 @@ public final class ProfileRunner: @unchecked Sendable {
     private var thread: Thread?
     private let finished = NSCondition()
     private var isDone = false
+    private var resetRequested = false
     private let published = Mutex<Snapshot?>(nil)
+    private let trainingStep: TrainingStep?
+    private var trainStepMode = false
+    private var losses: [Double] = []
+    private var trainStepError: String?
 
     public init(model: Module, inputs: [Value], kwargs: Kwargs = [:], options: ModuleProfiler.Options = .init(),
-                clock: any ProfilerClock = MonotonicClock()) {
+                clock: any ProfilerClock = MonotonicClock(), trainingStep: TrainingStep? = nil) {
         self.model = model
+        self.trainingStep = trainingStep
         self.inputs = inputs
         self.kwargs = kwargs
         self.options = options
@@ -70,6 +86,24 @@ public final class ProfileRunner: @unchecked Sendable {
         pending.append(command)
         condition.signal()
         condition.unlock()
+    }
+
+    /// Whether a training step is available (`setTrainStep` needs one).
+    public var canTrain: Bool { trainingStep != nil }
+
+    /// Switches between plain forwards and training steps before the next iteration; measurements restart
+    /// so the numbers describe one kind of iteration.
+    public func setTrainStep(_ on: Bool) {
+        perform { [self] _ in
+            guard on != trainStepMode else { return }
+            guard !on || trainingStep != nil else {
+                throw TorchError.runtimeError("this model has no training task (no loss for its output)")
+            }
+            trainStepMode = on
+            trainStepError = nil
+            losses.removeAll()
+            resetRequested = true
+        }
     }
 
     public func setPaused(_ value: Bool) {
@@ -135,10 +169,26 @@ public final class ProfileRunner: @unchecked Sendable {
             for command in commands {
                 do { try command(model) } catch { publish(profiler.report(), state: .failed("\(error)"), runs: completed, rate: 0) }
             }
+            if resetRequested {
+                resetRequested = false
+                profiler.reset()
+                recent.removeAll()
+            }
             if stop { break }
             if isPaused { continue }
             do {
-                _ = try GradMode.noGrad { try model.call(inputs, kwargs: kwargs) }
+                if trainStepMode, let trainingStep {
+                    losses.append(try trainingStep.run(on: model, profiler: profiler))
+                    if losses.count > 64 { losses.removeFirst(losses.count - 64) }
+                } else {
+                    _ = try GradMode.noGrad { try model.call(inputs, kwargs: kwargs) }
+                }
+            } catch where trainStepMode {
+                // A step that cannot run (e.g. a missing derivative) ends train-step mode, not the runner.
+                trainStepMode = false
+                trainStepError = "\(error)"
+                profiler.reset()
+                continue
             } catch {
                 publish(profiler.report(), state: .failed("\(error)"), runs: completed, rate: 0)
                 return
@@ -155,7 +205,8 @@ public final class ProfileRunner: @unchecked Sendable {
     }
 
     private func publish(_ report: ProfileReport, state: State, runs: Int, rate: Double) {
-        let snapshot = Snapshot(report: report, state: state, runs: runs, runsPerSecond: rate, training: model.training)
+        let snapshot = Snapshot(report: report, state: state, runs: runs, runsPerSecond: rate, training: model.training,
+                                trainStep: trainStepMode, losses: losses, trainStepError: trainStepError)
         published.withLock { $0 = snapshot }
     }
 }

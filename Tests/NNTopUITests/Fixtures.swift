@@ -117,6 +117,34 @@ enum Fixtures {
 }
 
 extension ProfileSnapshot {
+    /// The same profile in train-step mode: backward about twice the forward, gradients on rows with
+    /// parameters; rows in `frozen` (and their subtrees) get neither, like a frozen prefix in PyTorch.
+    func inTrainStep(model: ModelInfo, frozen: Set<Int> = [], nonFiniteGradientRow: Int? = nil) -> ProfileSnapshot {
+        var copy = self
+        func isFrozen(_ row: Int) -> Bool {
+            var r: Int? = row
+            while let current = r, current >= 0 {
+                if frozen.contains(current) { return true }
+                r = model.rows[current].parent
+            }
+            return false
+        }
+        copy.rows = rows.enumerated().map { i, profile in
+            guard var profile else { return nil }
+            guard !isFrozen(i) else { return profile }
+            let scale = { (s: LatencyStats) in LatencyStats(p50: s.p50 * 2, p90: s.p90 * 2, p99: s.p99 * 2, max: s.max * 2) }
+            profile.backward = BackwardProfile(selfTime: scale(profile.selfTime), inclusive: scale(profile.inclusive))
+            if !model.rows[i].paramIDs.isEmpty {
+                let bad = i == nonFiniteGradientRow
+                profile.gradient = GradientStats(norm: bad ? .nan : 0.5 + Double(i % 7) / 10, mean: 1e-4, maxAbs: 0.05,
+                                                 nanCount: bad ? 3 : 0)
+            }
+            return profile
+        }
+        copy.trainStep = TrainStepStatus(losses: [2.31, 2.2, 2.05], backwardMs: 12.5, firstNonFiniteGradientRow: nonFiniteGradientRow)
+        return copy
+    }
+
     func with(firstNonFiniteRow row: Int?) -> ProfileSnapshot {
         var copy = self
         copy.firstNonFiniteRow = row

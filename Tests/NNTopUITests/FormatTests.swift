@@ -42,6 +42,7 @@ import Testing
         #expect(Format.number(-3.21) == "-3.21")
         #expect(Format.number(12345) == "12345")
         #expect(Format.number(0.000123) == "1.23e-4")
+        #expect(Format.number(0.0042) == "4.20e-3")
         #expect(Format.number(1.5e9) == "1.50e9")
         #expect(Format.number(.nan) == "nan")
         #expect(Format.number(-.infinity) == "-inf")

@@ -252,7 +252,7 @@ import Testing
 
     @Test func readonlyRefusesEdits() {
         var state = AppState(model: Fixtures.leNet(), size: size, readonly: true)
-        for key in [Key.char(" "), .char("a"), .char("u"), .char("t")] {
+        for key in [Key.char(" "), .char("a"), .char("u"), .char("t"), .char("T")] {
             #expect(state.press(key).isEmpty)
             #expect(state.status?.isError == true)
         }
@@ -269,6 +269,24 @@ import Testing
         #expect(state.press(.char("e")) == [.export])
         #expect(state.press(.char("q")) == [.quit])
         #expect(state.press(.ctrlC) == [.quit])
+    }
+
+    @Test func trainStepToggleNeedsATrainingTask() {
+        var plain = AppState(model: Fixtures.leNet(), size: size)
+        #expect(plain.press(.char("T")).isEmpty)
+        #expect(plain.status?.isError == true && plain.status?.text.contains("no training step") == true)
+
+        var state = AppState(model: Fixtures.leNet(), size: size, canTrainStep: true)
+        #expect(state.press(.char("T")) == [.setTrainStep(true)])
+        #expect(state.trainStepRequested)
+        #expect(state.press(.char("T")) == [.setTrainStep(false)])
+        #expect(state.press(.char("T")) == [.setTrainStep(true)])
+        var failed = Fixtures.profile(for: state.model)
+        failed.trainStepError = "the derivative of X is not implemented"
+        _ = reduce(&state, .snapshot(failed))
+        #expect(!state.trainStepRequested, "the runner went back to plain forwards")
+        #expect(state.status?.isError == true && state.status?.text.contains("derivative of X") == true)
+        #expect(state.press(.char("T")) == [.setTrainStep(true)], "T tries again")
     }
 
     @Test func jumpsToTheFirstNonFiniteModule() {

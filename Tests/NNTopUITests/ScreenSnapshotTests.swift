@@ -86,4 +86,19 @@ import Testing
         #expect(text.allSatisfy { $0.isASCII })
         SnapshotFile.assertMatches(text, named: "ascii")
     }
+
+    @Test func trainStepModeShowsBackwardTimeAndGradients() {
+        let model = Fixtures.resNet()
+        var state = AppState(model: model, size: TerminalSize(width: 120, height: 30), canTrainStep: true)
+        #expect(state.press(.char("T")) == [.setTrainStep(true)])
+        let frozen: Set<Int> = [state.row(named: "conv1"), state.row(named: "bn1"), state.row(named: "layer1")]
+        for row in frozen.sorted() {
+            state.selection = row
+            state.press(.char(" "))
+        }
+        _ = reduce(&state, .snapshot(Fixtures.profile(for: model).inTrainStep(model: model, frozen: frozen)))
+        state.press(.char("*"))
+        state.selection = state.row(named: "layer2.0.conv1")
+        SnapshotFile.assertMatches(render(state).text, named: "train-step")
+    }
 }

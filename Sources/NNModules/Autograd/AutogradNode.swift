@@ -12,17 +12,23 @@ public final class AutogradNode {
     public let name: String
     public internal(set) var nextEdges: [Edge?]
     let outputCount: Int
-    /// Higher runs first among ready nodes, like PyTorch's `sequence_nr` ordering.
-    let sequenceNr: Int
+    /// Higher runs first among ready nodes, like PyTorch's `sequence_nr` ordering (torch: `_sequence_nr()`).
+    public let sequenceNr: Int
     private var backwardFn: (([Tensor?]) throws -> [Tensor?])?
     /// For `AccumulateGrad`: the leaf whose `.grad` receives the gradient.
     var leaf: Tensor?
+    /// torch: `AccumulateGrad.variable` — the leaf this node accumulates into; nil for other nodes.
+    public var variable: Tensor? { leaf }
     /// torch: `register_prehook` — sees (and may replace) the gradients of the outputs.
     var preHooks: [([Tensor?]) throws -> [Tensor?]?] = []
     /// torch: `register_hook` — sees the input gradients (and may replace them) and the output gradients.
     var postHooks: [([Tensor?], [Tensor?]) throws -> [Tensor?]?] = []
 
     static let sequence = Atomic<Int>(0)
+
+    /// The sequence number the next recorded node will get: noted before and after a forward, it brackets the
+    /// nodes that forward created.
+    public static var nextSequenceNr: Int { sequence.load(ordering: .relaxed) }
 
     init(name: String, nextEdges: [Edge?], outputCount: Int, backward: (([Tensor?]) throws -> [Tensor?])?) {
         self.name = name

@@ -28,11 +28,14 @@ enum AutogradEngine {
         }
         try add(gradient, to: root)
         var ready = [root.node]
+        let observer = BackwardObservation.current?.observer
         while !ready.isEmpty {
             let index = ready.indices.max { ready[$0].sequenceNr < ready[$1].sequenceNr } ?? 0
             let node = ready.remove(at: index)
             let id = ObjectIdentifier(node)
+            observer?.nodeWillRun(node)
             let inputGrads = try node.apply(buffers.removeValue(forKey: id) ?? [])
+            observer?.nodeDidRun(node)
             if !retainGraph { node.release() }
             for (i, edge) in node.nextEdges.enumerated() {
                 guard let edge else { continue }

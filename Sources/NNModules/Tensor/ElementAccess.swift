@@ -81,6 +81,22 @@ extension Tensor {
         return elementOffsets().map { dtype.load(base, $0) }
     }
 
+    /// Every `stride`-th element (logical order) as Double: statistics of large tensors read a sample
+    /// without converting the whole tensor first.
+    public func toDoubles(every stride: Int) throws -> [Double] {
+        guard stride > 1 else { return try toDoubles() }
+        try checkInitialized("tolist")
+        guard let storage else {
+            if device == .meta { throw TorchError.notImplementedError("Cannot copy out of meta tensor; no data!") }
+            return []
+        }
+        let base = storage.pointer
+        let picked = Swift.stride(from: 0, to: count, by: stride)
+        if isContiguous { return picked.map { dtype.load(base, storageOffset + $0) } }
+        let offsets = elementOffsets()
+        return picked.map { dtype.load(base, offsets[$0]) }
+    }
+
     /// `item()` of a one-element tensor.
     public func item() throws -> Double {
         guard count == 1 else {

@@ -34,14 +34,15 @@ public enum Format {
         return "\(Int((fraction * 100).rounded()))%"
     }
 
-    /// A statistic such as an activation mean: 3 significant digits, scientific outside 1e-3...1e5.
+    /// A statistic such as an activation mean or a gradient norm: 2–3 significant digits, scientific outside
+    /// 0.1...1e5 (a fixed `0.00` would hide a small gradient).
     public static func number(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         let magnitude = abs(value)
         if magnitude == 0 { return "0" }
         let sign = value < 0 ? "-" : ""
-        if magnitude >= 0.001, magnitude < 99_999.5 { return sign + significant(magnitude) }
+        if magnitude >= 0.0995, magnitude < 99_999.5 { return sign + significant(magnitude) }
         var exponent = Int((magnitude).log10Floor)
         var mantissa = magnitude / pow10(exponent)
         if mantissa >= 9.995 {

@@ -38,6 +38,37 @@ public struct ActivationStats: Sendable, Equatable {
     }
 }
 
+/// Statistics of a module's own parameter gradients after the last backward.
+public struct GradientStats: Sendable, Equatable {
+    public var norm: Double
+    public var mean: Double
+    /// Largest finite |g|.
+    public var maxAbs: Double
+    public var nanCount: Int
+    public var infCount: Int
+
+    public init(norm: Double, mean: Double, maxAbs: Double, nanCount: Int = 0, infCount: Int = 0) {
+        self.norm = norm
+        self.mean = mean
+        self.maxAbs = maxAbs
+        self.nanCount = nanCount
+        self.infCount = infCount
+    }
+}
+
+/// A module's share of the backward pass in train-step mode.
+public struct BackwardProfile: Sendable, Equatable {
+    /// The autograd nodes this module's own forward code created.
+    public var selfTime: LatencyStats
+    /// Its nodes and its submodules'.
+    public var inclusive: LatencyStats
+
+    public init(selfTime: LatencyStats, inclusive: LatencyStats) {
+        self.selfTime = selfTime
+        self.inclusive = inclusive
+    }
+}
+
 /// What the profiler measured for one row.
 public struct RowProfile: Sendable, Equatable {
     public var calls: Int
@@ -52,10 +83,15 @@ public struct RowProfile: Sendable, Equatable {
     public var activation: ActivationStats?
     /// Recent activation means, oldest first.
     public var activationHistory: [Double]
+    /// Train-step mode: backward time (nil when no gradient flowed through this module).
+    public var backward: BackwardProfile?
+    /// Train-step mode: this module's own parameter gradients (nil when frozen or unreached).
+    public var gradient: GradientStats?
 
     public init(
         calls: Int, selfTime: LatencyStats, inclusive: LatencyStats, share: Double, history: [Double] = [],
-        activation: ActivationStats? = nil, activationHistory: [Double] = []
+        activation: ActivationStats? = nil, activationHistory: [Double] = [], backward: BackwardProfile? = nil,
+        gradient: GradientStats? = nil
     ) {
         self.calls = calls
         self.selfTime = selfTime
@@ -64,6 +100,8 @@ public struct RowProfile: Sendable, Equatable {
         self.history = history
         self.activation = activation
         self.activationHistory = activationHistory
+        self.backward = backward
+        self.gradient = gradient
     }
 }
 
@@ -77,6 +115,22 @@ public enum RunnerState: Sendable, Equatable {
     case recorded
 }
 
+/// Train-step mode: each run is forward + loss + backward + optimizer step.
+public struct TrainStepStatus: Sendable, Equatable {
+    /// Losses of recent steps, oldest first (each before its step's update).
+    public var losses: [Double]
+    /// Wall time of the last backward, in ms.
+    public var backwardMs: Double
+    /// First row, in tree order, whose parameter gradients hold NaN/Inf.
+    public var firstNonFiniteGradientRow: Int?
+
+    public init(losses: [Double], backwardMs: Double, firstNonFiniteGradientRow: Int? = nil) {
+        self.losses = losses
+        self.backwardMs = backwardMs
+        self.firstNonFiniteGradientRow = firstNonFiniteGradientRow
+    }
+}
+
 /// One immutable picture of the profiler, published by the runner and read at the UI's frame rate.
 public struct ProfileSnapshot: Sendable, Equatable {
     /// Indexed like `ModelInfo.rows`; `nil` for modules that have not run (yet).
@@ -85,14 +139,21 @@ public struct ProfileSnapshot: Sendable, Equatable {
     public var runner: RunnerState
     /// First row (in execution order) whose output contained NaN or Inf.
     public var firstNonFiniteRow: Int?
+    /// Set while the runner does training steps.
+    public var trainStep: TrainStepStatus?
+    /// Why the last training step failed (the runner went back to plain forwards).
+    public var trainStepError: String?
 
     public init(
-        rows: [RowProfile?], runsPerSecond: Double, runner: RunnerState, firstNonFiniteRow: Int? = nil
+        rows: [RowProfile?], runsPerSecond: Double, runner: RunnerState, firstNonFiniteRow: Int? = nil,
+        trainStep: TrainStepStatus? = nil, trainStepError: String? = nil
     ) {
         self.rows = rows
         self.runsPerSecond = runsPerSecond
         self.runner = runner
         self.firstNonFiniteRow = firstNonFiniteRow
+        self.trainStep = trainStep
+        self.trainStepError = trainStepError
     }
 
     /// The profile of `row`, or `nil` when out of range or not measured.

@@ -73,6 +73,29 @@ enum DetailPane {
             lines.append([Segment("mean    ", .dim),
                           Segment(Sparkline.line(profile.activationHistory, width: width - 10, glyphs: glyphs), .bar)])
         }
+        if state.snapshot?.trainStep != nil { lines += backwardLines(profile) }
+        return lines
+    }
+
+    /// Train-step mode: where the backward time goes and what the gradients look like.
+    private static func backwardLines(_ profile: RowProfile) -> [[Segment]] {
+        let ms = { (value: Double) in Format.duration(milliseconds: value) }
+        var lines: [[Segment]] = []
+        if let backward = profile.backward {
+            lines.append([Segment("backward p50 ", .dim), Segment(ms(backward.inclusive.p50)),
+                          Segment("  p90 ", .dim), Segment(ms(backward.inclusive.p90)),
+                          Segment("  self ", .dim), Segment(ms(backward.selfTime.p50))])
+        } else {
+            lines.append([Segment("backward: no gradient flows through this module", .dim)])
+        }
+        if let g = profile.gradient {
+            let nonFinite: Style = g.nanCount + g.infCount > 0 ? .error : .normal
+            lines.append([Segment("grad norm ", .dim), Segment(Format.number(g.norm)),
+                          Segment("  mean ", .dim), Segment(Format.number(g.mean)),
+                          Segment("  max|g| ", .dim), Segment(Format.number(g.maxAbs)),
+                          Segment("  NaN ", .dim), Segment(String(g.nanCount), nonFinite),
+                          Segment("  Inf ", .dim), Segment(String(g.infCount), nonFinite)])
+        }
         return lines
     }
 

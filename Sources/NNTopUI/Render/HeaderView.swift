@@ -11,7 +11,13 @@ enum HeaderView {
         var right: [Segment] = [Segment(model.training ? "train" : "eval", .emphasis)]
         if state.readonly { right.insert(Segment("read-only", .warning), at: 0) }
         if let snapshot = state.snapshot {
-            right += [Segment(runsPerSecond(snapshot.runsPerSecond) + " runs/s"), runner(snapshot.runner)]
+            if let step = snapshot.trainStep {
+                right.insert(Segment("train step", .warning), at: 0)
+                if let loss = step.losses.last { right.append(Segment("loss " + Format.number(loss), .emphasis)) }
+                right.append(Segment("bwd " + Format.duration(milliseconds: step.backwardMs)))
+            }
+            right += [Segment(runsPerSecond(snapshot.runsPerSecond) + (snapshot.trainStep == nil ? " runs/s" : " steps/s")),
+                      runner(snapshot.runner)]
         } else {
             right.append(Segment("waiting for profiler", .dim))
         }
@@ -58,6 +64,9 @@ enum AlertLine {
             text = "✗ forward failed: \(message)"
         } else if let row = state.snapshot?.firstNonFiniteRow, rows.indices.contains(row) {
             text = "⚠ first NaN/Inf in \(displayName(state, row)) (\(rows[row].className)) · ! jumps there"
+            style = .warning
+        } else if let row = state.snapshot?.trainStep?.firstNonFiniteGradientRow, rows.indices.contains(row) {
+            text = "⚠ NaN/Inf gradient in \(displayName(state, row)) (\(rows[row].className))"
             style = .warning
         }
         buffer.put(Format.truncate(text, to: rect.width), x: rect.x, y: rect.y, style: style, clip: rect)

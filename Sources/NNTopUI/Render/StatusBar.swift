@@ -37,6 +37,7 @@ enum StatusBar {
     private static func drawHints(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect) {
         var pairs: [(String, String)] = [("?", "help"), ("/", "search"), ("f", "filter"), ("s", "sort")]
         if !state.readonly { pairs += [("Space", "grad"), ("u", "undo"), ("t", "train/eval")] }
+        if !state.readonly && state.canTrainStep { pairs.append(("T", state.trainStepRequested ? "stop step" : "train step")) }
         pairs += [("p", "pause"), ("e", "export"), ("Tab", "pane"), ("q", "quit")]
         if !state.search.isEmpty { pairs.insert(("n/N", "“\(state.search)”"), at: 2) }
         var x = rect.x

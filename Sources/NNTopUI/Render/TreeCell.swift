@@ -36,6 +36,12 @@ enum TreeCell {
             return Segment(flops.map(Format.count) ?? "")
         case .p50:
             return Segment(profile.map { Format.duration(milliseconds: $0.inclusive.p50) } ?? "")
+        case .backward:
+            return Segment(profile?.backward.map { Format.duration(milliseconds: $0.inclusive.p50) } ?? "")
+        case .gradNorm:
+            guard let gradient = profile?.gradient else { return Segment("") }
+            let bad = gradient.nanCount + gradient.infCount > 0
+            return Segment(bad ? "NaN/Inf" : Format.number(gradient.norm), bad ? .error : .normal)
         case .share:
             guard let profile else { return Segment("") }
             let bar = Sparkline.bar(fraction: profile.share, width: 4, glyphs: glyphs)

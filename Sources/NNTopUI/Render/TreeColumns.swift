@@ -1,7 +1,8 @@
 /// The tree's data columns. Each has a fixed width and a rank: on narrow terminals the lowest-ranked
 /// columns are dropped first, and the name column takes whatever width is left.
 enum TreeColumn: CaseIterable {
-    case className, own, total, trainable, dtype, device, buffers, output, flops, p50, share, unaccounted
+    case className, own, total, trainable, dtype, device, buffers, output, flops, p50, backward, gradNorm, share,
+         unaccounted
 
     var title: String {
         switch self {
@@ -15,6 +16,8 @@ enum TreeColumn: CaseIterable {
         case .output: return "output"
         case .flops: return "FLOPs"
         case .p50: return "p50"
+        case .backward: return "bwd"
+        case .gradNorm: return "grad norm"
         case .share: return "share"
         case .unaccounted: return "unacc"
         }
@@ -23,7 +26,8 @@ enum TreeColumn: CaseIterable {
     var width: Int {
         switch self {
         case .className: return 14
-        case .own, .total, .flops, .unaccounted, .p50: return 7
+        case .own, .total, .flops, .unaccounted, .p50, .backward: return 7
+        case .gradNorm: return 9
         case .trainable: return 4
         case .dtype: return 8
         case .device: return 6
@@ -37,15 +41,17 @@ enum TreeColumn: CaseIterable {
     var alignsRight: Bool {
         switch self {
         case .className, .trainable, .dtype, .device, .output, .share: return false
-        case .own, .total, .buffers, .flops, .p50, .unaccounted: return true
+        case .own, .total, .buffers, .flops, .p50, .backward, .gradNorm, .unaccounted: return true
         }
     }
 
-    /// Most important first: what a PyTorch user looks for before anything else.
-    static let byImportance: [TreeColumn] = [
-        .total, .p50, .trainable, .className, .share, .own, .output, .unaccounted, .flops, .dtype, .device,
-        .buffers,
-    ]
+    /// Most important first: what a PyTorch user looks for before anything else. The backward columns
+    /// exist only in train-step mode, right after the forward latency.
+    static func byImportance(trainStep: Bool) -> [TreeColumn] {
+        [.total, .p50] + (trainStep ? [.backward, .gradNorm] : []) + [
+            .trainable, .className, .share, .own, .output, .unaccounted, .flops, .dtype, .device, .buffers,
+        ]
+    }
 
     /// The name column never gets narrower than this while other columns are added.
     static let minimumNameWidth = 22
@@ -53,10 +59,10 @@ enum TreeColumn: CaseIterable {
     /// The most important columns that fit next to the name column in `width`, in display order; the
     /// first one that does not fit ends the choice, so a less important column never displaces a more
     /// important one.
-    static func fitting(width: Int) -> [TreeColumn] {
+    static func fitting(width: Int, trainStep: Bool = false) -> [TreeColumn] {
         var chosen: Set<TreeColumn> = []
         var used = minimumNameWidth
-        for column in byImportance {
+        for column in byImportance(trainStep: trainStep) {
             guard used + 1 + column.width <= width else { break }
             chosen.insert(column)
             used += 1 + column.width

@@ -3,7 +3,7 @@
 enum TreePane {
     static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect, glyphs: Glyphs) {
         guard rect.height > 0 else { return }
-        let columns = TreeColumn.fitting(width: rect.width)
+        let columns = TreeColumn.fitting(width: rect.width, trainStep: state.snapshot?.trainStep != nil)
         let nameWidth = rect.width - columns.reduce(0) { $0 + 1 + $1.width }
         renderHeading(state, columns: columns, nameWidth: nameWidth, into: &buffer, rect: rect, glyphs: glyphs)
         let body = rect.splitTop(1).1

@@ -42,6 +42,10 @@ public struct AppState: Sendable {
     public internal(set) var status: StatusMessage?
     /// `--readonly`: the reducer refuses edits of the model.
     public let readonly: Bool
+    /// The app can run training steps for this model (`T`).
+    public let canTrainStep: Bool
+    /// `T` was pressed an odd number of times; the snapshot says when the runner follows.
+    public internal(set) var trainStepRequested = false
     public internal(set) var size: TerminalSize
     public var colorMode: ColorMode
     /// `--ascii`: no box drawing, block or sparkline characters.
@@ -63,11 +67,12 @@ public struct AppState: Sendable {
     ///   - readonly: refuse `requires_grad` and train/eval edits.
     public init(
         model: ModelInfo, size: TerminalSize, readonly: Bool = false, colorMode: ColorMode = .color,
-        ascii: Bool = false
+        ascii: Bool = false, canTrainStep: Bool = false
     ) {
         self.model = model
         self.size = size
         self.readonly = readonly
+        self.canTrainStep = canTrainStep
         self.colorMode = colorMode
         self.ascii = ascii
         let index = ModelIndex(model)
@@ -91,6 +96,10 @@ public struct AppState: Sendable {
     }
 
     mutating func setSnapshot(_ newSnapshot: ProfileSnapshot) {
+        if let error = newSnapshot.trainStepError, error != snapshot?.trainStepError {
+            trainStepRequested = false
+            say("train step failed: \(error)", error: true)
+        }
         snapshot = newSnapshot
         refreshHottest()
         if sort == .selfTime { refreshVisible() }

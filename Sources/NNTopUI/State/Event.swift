@@ -53,4 +53,6 @@ public enum Effect: Sendable, Equatable {
     case setTraining(Bool)
     /// Pause or resume the runner thread.
     case togglePause
+    /// Run training steps (forward, backward, optimizer step) instead of plain forwards, or stop.
+    case setTrainStep(Bool)
 }

@@ -25,6 +25,7 @@ enum KeyHelp {
         Entry(keys: "a", action: "toggle requires_grad of all"),
         Entry(keys: "u", action: "undo requires_grad change"),
         Entry(keys: "t", action: "switch train / eval mode"),
+        Entry(keys: "T", action: "train step: forward + backward + optimizer step"),
         Entry(keys: "p", action: "pause / resume the runner"),
         Entry(keys: "e", action: "export profile"),
         Entry(keys: "!", action: "jump to first NaN/Inf module"),

@@ -38,6 +38,19 @@ extension AppState {
         return [.setTraining(model.training)]
     }
 
+    /// `T`: training steps on the runner, so Space shows what freezing does to gradients and backward time.
+    mutating func toggleTrainStep() -> [Effect] {
+        guard refuseIfReadonly() else { return [] }
+        guard canTrainStep else {
+            say("no training step for this model (no loss for its output, or nothing runs)", error: true)
+            return []
+        }
+        trainStepRequested.toggle()
+        say(trainStepRequested ? "train step: forward + backward + AdamW step on a synthetic batch"
+                               : "train step off: plain forwards under no_grad")
+        return [.setTrainStep(trainStepRequested)]
+    }
+
     private mutating func toggleRequiresGrad(_ ids: [Int], label: String) -> [Effect] {
         guard refuseIfReadonly() else { return [] }
         let positions = ids.compactMap { index.parameterPosition[$0] }

@@ -88,6 +88,7 @@ extension AppState {
         case .char("a"): return toggleRequiresGradOfAll()
         case .char("u"): return undo()
         case .char("t"): return toggleTraining()
+        case .char("T"): return toggleTrainStep()
         case .char("p"): return [.togglePause]
         case .char("e"):
             say("exporting profile…")

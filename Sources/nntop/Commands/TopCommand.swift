@@ -36,10 +36,19 @@ struct TopCommand: ParsableCommand {
         first.detach()
         let built = ModelInfoBuilder.build(name: loaded.name, source: loaded.source, model: loaded.module,
                                            profile: first.report(), forwardError: forwardError)
-        let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput ?? [])
+        let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput ?? [],
+                                   trainingStep: forwardError == nil ? Self.trainingStep(loaded) : nil)
         runner.start()
         defer { runner.stop() }
         try browse(built.info, initialSnapshot: nil, runner: runner, parameterNames: built.parameterNames, modelName: loaded.name)
+    }
+
+    /// `T` in the view: AdamW on the synthetic task `nntop train` uses, one batch the size of the sample
+    /// input's; nil when the model has no such task (no loss for its output).
+    private static func trainingStep(_ loaded: LoadedModel) -> TrainingStep? {
+        guard let sample = loaded.sampleInput?.first?.tensor,
+              let task = try? TrainingTask(model: loaded.module, sample: sample, batch: max(1, sample.sizes.first ?? 1)) else { return nil }
+        return TrainingStep(optimizer: AdamW(loaded.module.parameters(), lr: 1e-3)) { try task.loss($0) }
     }
 
     /// Runs the interactive view; `runner` is nil when replaying a recorded session.
@@ -49,7 +58,8 @@ struct TopCommand: ParsableCommand {
         var pendingSnapshot = initialSnapshot
         let exportMessage = Mutex<String?>(nil)
         let final = NCursesTerminal.session(.init(color: noColor ? .mono : .color, mouse: !noMouse)) { term in
-            let state = AppState(model: info, size: term.size, readonly: readonly, colorMode: term.colorMode, ascii: ascii)
+            let state = AppState(model: info, size: term.size, readonly: readonly, colorMode: term.colorMode, ascii: ascii,
+                                 canTrainStep: runner?.canTrain ?? false)
             return TUIApp.run(initial: state, terminal: term, snapshots: {
                 if let first = pendingSnapshot {
                     pendingSnapshot = nil
@@ -68,6 +78,8 @@ struct TopCommand: ParsableCommand {
                     runner.perform { $0.train(flag) }
                 case .togglePause:
                     runner.setPaused(!runner.isPaused)
+                case .setTrainStep(let on):
+                    runner.setTrainStep(on)
                 case .export:
                     runner.perform { [runner] model in
                         guard let report = runner.snapshot?.report else { return }

@@ -17,6 +17,24 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Module names whose subtree is frozen (requires_grad_(False)).") var freeze: [String] = []
     @Option(help: "Write per-step loss and per-module gradient statistics as JSON.") var json: String?
 
+    /// Latency only: activation statistics are not what training reports.
+    static var profilerOptions: ModuleProfiler.Options {
+        var options = ModuleProfiler.Options()
+        options.statisticsEvery = 0
+        return options
+    }
+
+    /// Modules whose own parameters received a gradient, in `named_modules()` order, with the backward time
+    /// of the step (inclusive of submodules).
+    static func moduleRecords(_ report: ProfileReport) -> [JSONText] {
+        report.rows.compactMap { row in
+            guard let gradient = row.gradient, case .object(var fields) = gradient.json else { return nil }
+            fields.insert(("name", .string(row.name)), at: 0)
+            fields.append(("backward_ms", .double(row.backward?.inclusiveTime.max ?? 0)))
+            return .object(fields)
+        }
+    }
+
     func run() throws {
         guard steps > 0, batch > 0, lr > 0 else { throw ValidationError("--steps, --batch and --lr must be positive") }
         guard optimizer == "sgd" || optimizer == "adamw" else { throw ValidationError("--optimizer must be sgd or adamw") }
@@ -32,47 +50,27 @@ struct TrainCommand: ParsableCommand {
             let trainable = model.parameters().filter(\.requiresGrad)
             let optim: Optimizer = optimizer == "sgd" ? SGD(trainable, lr: lr, momentum: 0.9) : AdamW(trainable, lr: lr)
             var records: [JSONText] = []
+            let profiler = ModuleProfiler(attachingTo: model, options: Self.profilerOptions)
+            defer { profiler.detach() }
             for step in 0..<steps {
                 try optim.zeroGrad()
                 let loss = try task.loss(model)
                 let value = try loss.item()
-                try loss.backward()
-                let statistics = try GradientStatistics.perModule(model)
+                try profiler.backward(loss)
+                try profiler.recordGradients()
                 try optim.step()
-                print("step \(step + 1) loss \(String(format: "%.6f", value))")
+                let report = profiler.report()
+                print("step \(step + 1) loss \(String(format: "%.6f", value)) backward \(String(format: "%.2f", report.lastBackwardMs)) ms")
                 records.append(.object([("step", .int(step + 1)), ("loss", .double(value)),
-                                        ("modules", .array(statistics.map(\.json)))]))
+                                        ("backward_ms", .double(report.lastBackwardMs)),
+                                        ("modules", .array(Self.moduleRecords(report)))]))
+                profiler.reset()
             }
             if let json {
                 let text = JSONText.object([("model", .string(loaded.name)), ("optimizer", .string(optimizer)), ("lr", .double(lr)),
                                             ("frozen", .array(freeze.map(JSONText.string))), ("steps", .array(records))]).rendered
                 try (text + "\n").write(toFile: json, atomically: true, encoding: .utf8)
             }
-        }
-    }
-}
-
-/// Gradient statistics of each module's own parameters after a backward pass.
-struct GradientStatistics {
-    let name: String
-    let norm: Double, mean: Double, maxAbs: Double
-    let nanCount: Int, infCount: Int
-
-    var json: JSONText {
-        .object([("name", .string(name)), ("grad_norm", .double(norm)), ("grad_mean", .double(mean)),
-                 ("grad_max", .double(maxAbs)), ("nan_count", .int(nanCount)), ("inf_count", .int(infCount))])
-    }
-
-    /// Modules with at least one parameter that received a gradient, in `named_modules()` order.
-    static func perModule(_ model: Module) throws -> [GradientStatistics] {
-        try model.namedModules().compactMap { name, module in
-            let values = try module.parameters(recurse: false).compactMap(\.grad).flatMap { try $0.toDoubles() }
-            guard !values.isEmpty else { return nil }
-            let finite = values.filter(\.isFinite)
-            return GradientStatistics(
-                name: name, norm: finite.reduce(0) { $0 + $1 * $1 }.squareRoot(),
-                mean: values.reduce(0, +) / Double(values.count), maxAbs: finite.map(Swift.abs).max() ?? .nan,
-                nanCount: values.filter(\.isNaN).count, infCount: values.filter(\.isInfinite).count)
         }
     }
 }

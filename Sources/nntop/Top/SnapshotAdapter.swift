@@ -34,7 +34,13 @@ struct SnapshotAdapter {
             rows.append(RowProfile(
                 calls: row.calls, selfTime: latency(row.recentSelfTime), inclusive: latency(row.recentInclusiveTime),
                 share: row.recentSelfTime.p50 / total, history: row.history, activation: activation,
-                activationHistory: meanHistory[i] ?? []))
+                activationHistory: meanHistory[i] ?? [],
+                backward: row.backward.map {
+                    BackwardProfile(selfTime: latency($0.recentSelfTime), inclusive: latency($0.recentInclusiveTime))
+                },
+                gradient: row.gradient.map {
+                    GradientStats(norm: $0.norm, mean: $0.mean, maxAbs: $0.maxAbs, nanCount: $0.nanCount, infCount: $0.infCount)
+                }))
         }
         let state: RunnerState
         switch snapshot.state {
@@ -43,7 +49,12 @@ struct SnapshotAdapter {
         default: state = .running
         }
         let firstNonFinite = report.firstNonFinite.flatMap { name in report.rows.firstIndex { $0.name == name } }
-        return ProfileSnapshot(rows: rows, runsPerSecond: snapshot.runsPerSecond, runner: state, firstNonFiniteRow: firstNonFinite)
+        let trainStep = snapshot.trainStep ? TrainStepStatus(
+            losses: snapshot.losses, backwardMs: report.lastBackwardMs,
+            firstNonFiniteGradientRow: report.firstNonFiniteGradient.flatMap { name in report.rows.firstIndex { $0.name == name } })
+            : nil
+        return ProfileSnapshot(rows: rows, runsPerSecond: snapshot.runsPerSecond, runner: state, firstNonFiniteRow: firstNonFinite,
+                               trainStep: trainStep, trainStepError: snapshot.trainStepError)
     }
 
     private func latency(_ p: LatencyPercentiles) -> LatencyStats {
