@@ -75,6 +75,32 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored to canonical mode with echo")
     }
 
+    /// `T`: the runner does real training steps; the header shows the loss and the backward time, the tree
+    /// a backward column, and a frozen prefix of convolutions loses its backward time and gradients at once.
+    @Test func trainStepModeShowsBackwardAndFreezingRemovesIt() throws {
+        let tmux = Tmux()
+        let command = "\(Self.binary) lenet5; echo \"EXIT=$?\"; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "130", "-y", "36", command])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+        _ = try tmux.waitFor(60) { $0.contains("runs/s") }
+        try tmux.run(["send-keys", "-t", tmux.session, "T"])
+        let training = try tmux.waitFor(60) { $0.contains("train step") && $0.contains("loss ") && $0.contains("grad norm") }
+        #expect(training.contains("steps/s"))
+        let conv3Trained = #"── 3\s+Conv2d\s+2\.42K yes\s+\S+\s+\S+\s+\S+"#
+        #expect(training.range(of: conv3Trained, options: .regularExpression) != nil, "p50, bwd and grad norm for conv 3:\n\(training)")
+
+        // Freezing conv 3 alone would not do: conv 0's gradient still flows back through it.
+        try tmux.run(["send-keys", "-t", tmux.session, "j", "Space", "j", "j", "j", "Space"])
+        let conv3Frozen = #"── 3\s+Conv2d\s+2\.42K no\s+\S+\s*│"#
+        let frozen = try tmux.waitFor { $0.range(of: conv3Frozen, options: .regularExpression) != nil }
+        #expect(frozen.range(of: conv3Frozen, options: .regularExpression) != nil, "conv 3 frozen: only its forward p50 is left:\n\(frozen)")
+        #expect(frozen.contains("frozen 2.57K"))
+        #expect(frozen.range(of: #"── 0\s+Conv2d\s+156 no\s+\S+\s*│"#, options: .regularExpression) != nil)
+
+        try tmux.run(["send-keys", "-t", tmux.session, "q"])
+        #expect(try tmux.waitFor { $0.contains("EXIT=") }.contains("EXIT=0"))
+    }
+
     @Test func sigtermQuitsAndRestoresTheTerminal() throws {
         let tmux = Tmux()
         let command = "\(Self.binary) seed_mlp; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 30"
