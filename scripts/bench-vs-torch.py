@@ -4,6 +4,7 @@ same thread count, and prints nntop ÷ torch per model.
 
     swift build -c release -Xswiftc -target-cpu -Xswiftc haswell
     python3 scripts/bench-vs-torch.py --threads 2 --runs 20
+    python3 scripts/bench-vs-torch.py resnet18 gpt2 --train-step --threads 2 --runs 10   # training steps
 
 Models: ResNet-18 (1x3x224x224), GPT-2 124M and BERT-base (128 tokens), LeNet-5 (2x1x28x28), each with the
 configuration nntop's zoo uses. torchvision/transformers are used when installed; otherwise equivalent plain
@@ -93,15 +94,17 @@ def gpt2():
             self.ln_1, self.ln_2 = nn.LayerNorm(e), nn.LayerNorm(e)
             self.c_attn, self.c_proj = Conv1D(3 * e, e), Conv1D(e, e)
             self.c_fc, self.mlp_proj = Conv1D(4 * e, e), Conv1D(e, 4 * e)
+            # GPT-2's attn/resid dropout (p=0.1): identity in eval, real in a training step.
+            self.attn_dropout, self.resid_dropout, self.mlp_dropout = nn.Dropout(0.1), nn.Dropout(0.1), nn.Dropout(0.1)
 
         def forward(self, x, mask):
             q, k, v = self.c_attn(self.ln_1(x)).split(e, dim=2)
             q, k, v = split_heads(q, heads), split_heads(k, heads), split_heads(v, heads)
             w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(e // heads) + mask
-            x = x + self.c_proj(merge_heads(torch.matmul(w.softmax(dim=-1), v)))
+            x = x + self.resid_dropout(self.c_proj(merge_heads(torch.matmul(self.attn_dropout(w.softmax(dim=-1)), v))))
             h = self.c_fc(self.ln_2(x))
             h = 0.5 * h * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (h + 0.044715 * torch.pow(h, 3.0))))
-            return x + self.mlp_proj(h)
+            return x + self.mlp_dropout(self.mlp_proj(h))
 
     class GPT2(nn.Module):
         def __init__(self):
@@ -109,10 +112,11 @@ def gpt2():
             self.wte, self.wpe = nn.Embedding(vocab, e), nn.Embedding(1024, e)
             self.h = nn.ModuleList(Block() for _ in range(layers))
             self.ln_f = nn.LayerNorm(e)
+            self.drop = nn.Dropout(0.1)
 
         def forward(self, ids):
             n = ids.shape[1]
-            x = self.wte(ids) + self.wpe(torch.arange(n).unsqueeze(0))
+            x = self.drop(self.wte(ids) + self.wpe(torch.arange(n).unsqueeze(0)))
             mask = torch.full((1, 1, n, n), torch.finfo(x.dtype).min).triu(1)
             for block in self.h:
                 x = block(x, mask)
@@ -191,24 +195,54 @@ def time_torch(name, runs, warmup):
     return {"median_ms": statistics.median(times), "p10_ms": percentile(times, 0.1), "p90_ms": percentile(times, 0.9)}
 
 
+def logits_of(output):
+    return output.logits if hasattr(output, "logits") else output
+
+
+def time_torch_train_step(name, runs, warmup):
+    """What `nntop bench --train-step` times: train mode, zero_grad(set_to_none), forward, cross-entropy
+    (classes: a random label per sample; token models: the shifted causal-LM loss), backward, SGD step."""
+    build, make_input = MODELS[name]
+    model, x = build().train(), make_input()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    times = []
+    for i in range(warmup + runs):
+        start = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        out = logits_of(model(x))
+        if x.is_floating_point():
+            loss = F.cross_entropy(out, torch.randint(0, out.shape[-1], (out.shape[0],)))
+        else:
+            loss = F.cross_entropy(out[:, :-1].reshape(-1, out.shape[-1]), x[:, 1:].reshape(-1))
+        loss.backward()
+        optimizer.step()
+        if i >= warmup:
+            times.append((time.perf_counter() - start) * 1e3)
+    return {"median_ms": statistics.median(times), "p10_ms": percentile(times, 0.1), "p90_ms": percentile(times, 0.9)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("models", nargs="*", default=list(MODELS))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--train-step", action="store_true", help="time training steps (forward, loss, backward, SGD step)")
     parser.add_argument("--nntop", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "nntop"))
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
-    torch_results = {name: time_torch(name, args.runs, args.warmup) for name in args.models}
+    timer = time_torch_train_step if args.train_step else time_torch
+    torch_results = {name: timer(name, args.runs, args.warmup) for name in args.models}
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run([args.nntop, "bench", *args.models, "--runs", str(args.runs), "--warmup", str(args.warmup),
-                        "--threads", str(args.threads), "--json", out.name], check=True, stdout=subprocess.DEVNULL)
+                        "--threads", str(args.threads), "--json", out.name] + (["--train-step"] if args.train_step else []),
+                       check=True, stdout=subprocess.DEVNULL)
         nntop_results = json.load(open(out.name))
 
-    print(f"torch {torch.__version__}, {args.threads} threads, {args.runs} runs (medians, ms)")
+    what = "training steps" if args.train_step else "forwards"
+    print(f"torch {torch.__version__}, {args.threads} threads, {args.runs} runs of {what} (medians, ms)")
     print(f"{'model':<20}{'torch':>10}{'nntop':>10}{'nntop/torch':>14}")
     for name in args.models:
         t, n = torch_results[name]["median_ms"], nntop_results["models"][name]["median_ms"]

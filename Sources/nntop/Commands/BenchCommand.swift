@@ -21,6 +21,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Also write the JSON to this file.") var json: String?
     @Option(help: "Square GEMM sizes to measure.") var gemm: [Int] = [256, 1024]
     @Flag(help: "Skip the profiling-overhead measurement (it runs every model twice more).") var noOverhead = false
+    @Flag(help: "Time training steps instead of forwards: train mode, zero_grad, forward, cross-entropy, backward, SGD step (momentum 0.9).")
+    var trainStep = false
 
     func run() throws {
         guard runs > 0, warmup >= 0 else { throw ValidationError("--runs must be positive and --warmup 0 or more") }
@@ -33,10 +35,15 @@ struct BenchCommand: ParsableCommand {
                 guard let sample = loaded.sampleInput else {
                     throw ModelLoadError(description: "\(name): no architecture is known, so there is nothing to run")
                 }
-                loaded.module.eval()
-                let times = try Self.measure(runs: runs, warmup: warmup) { _ = try GradMode.noGrad { try loaded.module.call(sample) } }
-                var fields = Self.summary(times, threads: threadCount)
-                if !noOverhead {
+                let times: [Double]
+                if trainStep {
+                    times = try Self.measureTrainingSteps(loaded.module, sample: sample, runs: runs, warmup: warmup)
+                } else {
+                    loaded.module.eval()
+                    times = try Self.measure(runs: runs, warmup: warmup) { _ = try GradMode.noGrad { try loaded.module.call(sample) } }
+                }
+                var fields = Self.summary(times, threads: threadCount) + (trainStep ? ", \"mode\": \"train_step\"" : "")
+                if !noOverhead && !trainStep {
                     let overhead = try OverheadBenchmark.run(model: loaded.module, inputs: sample, runs: runs)
                     fields += ", \"hooked_median_ms\": \(Self.number(overhead.hookedMedianMs))"
                         + ", \"overhead_ratio\": \(Self.number(overhead.overheadRatio))"
@@ -60,6 +67,20 @@ struct BenchCommand: ParsableCommand {
                 + "\"tui_render_ms_per_frame_10k_modules\": \(Self.number(render))}"
             print(text)
             if let json { try text.write(toFile: json, atomically: true, encoding: .utf8) }
+        }
+    }
+
+    /// One training step as PyTorch code writes it, on a batch shaped like the sample input (the same task
+    /// `nntop train` uses: a synthetic classification batch, or a token stream with the shifted LM loss).
+    static func measureTrainingSteps(_ model: Module, sample: [Value], runs: Int, warmup: Int) throws -> [Double] {
+        guard let input = sample.first?.tensor else { throw ModelLoadError(description: "the sample input is not a tensor") }
+        let task = try TrainingTask(model: model, sample: input, batch: Swift.max(1, input.sizes.first ?? 1))
+        model.train()
+        let optimizer = SGD(model.parameters(), lr: 0.01, momentum: 0.9)
+        return try measure(runs: runs, warmup: warmup) {
+            try optimizer.zeroGrad(setToNone: true)
+            try task.loss(model).backward()
+            try optimizer.step()
         }
     }
 
