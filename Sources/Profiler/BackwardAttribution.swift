@@ -20,6 +20,9 @@ struct BackwardAttribution {
     private(set) var passes = 0
     private(set) var lastPassNs: UInt64 = 0
     private var nodeStart: UInt64 = 0
+    /// Time and count per node class (`ConvolutionBackward0`, ...) since the last reset: where the backward
+    /// goes regardless of module.
+    private(set) var byNodeName: [String: (ns: UInt64, count: Int)] = [:]
 
     init(names: [String], modules: [Module], windowSize: Int) {
         var rowOfName: [String: Int] = [:]
@@ -63,9 +66,12 @@ struct BackwardAttribution {
     mutating func nodeStarted(at ns: UInt64) { nodeStart = ns }
 
     mutating func nodeFinished(_ node: AutogradNode, at ns: UInt64) {
+        let elapsed = ns &- nodeStart
+        byNodeName[node.name, default: (0, 0)].ns &+= elapsed
+        byNodeName[node.name, default: (0, 0)].count += 1
         let row = owner(of: node)
         guard row >= 0 else { return }
-        selfThisPass[row] &+= ns &- nodeStart
+        selfThisPass[row] &+= elapsed
         nodesThisPass[row] += 1
     }
 
@@ -93,6 +99,7 @@ struct BackwardAttribution {
     mutating func reset(windowSize: Int) {
         timings = timings.map { _ in ModuleTimings(windowSize: windowSize) }
         reachedLastPass = reachedLastPass.map { _ in false }
+        byNodeName.removeAll()
         passes = 0
         lastPassNs = 0
     }

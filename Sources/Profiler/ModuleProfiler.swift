@@ -192,7 +192,10 @@ public final class ModuleProfiler {
                              firstNonFinite: firstNonFinite, failedModule: lastFailure, trace: traceEvents,
                              backwardPasses: backwardAttribution.passes,
                              lastBackwardMs: Double(backwardAttribution.lastPassNs) / 1e6,
-                             firstNonFiniteGradient: firstNonFiniteGradient)
+                             firstNonFiniteGradient: firstNonFiniteGradient,
+                             backwardNodes: backwardAttribution.byNodeName
+                                .map { BackwardNodeTime(name: $0.key, totalMs: Double($0.value.ns) / 1e6, count: $0.value.count) }
+                                .sorted { ($0.totalMs, $1.name) > ($1.totalMs, $0.name) })
     }
 }
 

@@ -52,6 +52,15 @@ public struct ProfileReport: Sendable, Equatable {
     public var lastBackwardMs: Double = 0
     /// The first module, in `named_modules()` order, whose parameter gradients hold NaN/Inf.
     public var firstNonFiniteGradient: String?
+    /// Total backward time per autograd node class since the start, most expensive first.
+    public var backwardNodes: [BackwardNodeTime] = []
+}
+
+/// One autograd node class's share of the backward passes (torch profiler: `autograd::engine::evaluate_function: X`).
+public struct BackwardNodeTime: Sendable, Equatable {
+    public var name: String
+    public var totalMs: Double
+    public var count: Int
 }
 
 /// One module call on the timeline (Chrome/Perfetto "complete" event).

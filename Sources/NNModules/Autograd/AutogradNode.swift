@@ -55,7 +55,10 @@ public final class AutogradNode {
             if let g = grads.first ?? nil {
                 let incoming = try GradMode.noGrad { try g.sizes == leaf.sizes ? g : g.sumTo(leaf.sizes) }
                 if let existing = leaf.grad {
-                    leaf.grad = try GradMode.noGrad { try existing + incoming }
+                    // torch accumulates in place under no_grad (`variable.grad += new_grad`).
+                    if try !TypedBackward.addInPlace(existing, incoming) {
+                        leaf.grad = try GradMode.noGrad { try existing + incoming }
+                    }
                 } else {
                     leaf.grad = try GradMode.noGrad { try incoming.detach().contiguousCopy() }
                 }

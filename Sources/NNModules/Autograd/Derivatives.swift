@@ -7,13 +7,11 @@ import Foundation
 public enum Derivatives {
     /// Elementwise map through values, for the pointwise derivatives.
     static func map(_ x: Tensor, _ body: (Double) -> Double) throws -> Tensor {
-        Tensor(try x.contiguous().toDoubles().map(body), shape: x.sizes, dtype: x.dtype)
+        try TypedBackward.map(x, body)
     }
 
     static func zip(_ a: Tensor, _ b: Tensor, _ body: (Double, Double) -> Double) throws -> Tensor {
-        let shape = try broadcastShapes(a.sizes, b.sizes)
-        let x = try a.expand(shape).toDoubles(), y = try b.expand(shape).toDoubles()
-        return Tensor(Swift.zip(x, y).map(body), shape: shape, dtype: TypePromotion.result(a.dtype, b.dtype))
+        try TypedBackward.zip(a, b, dtype: TypePromotion.result(a.dtype, b.dtype), body)
     }
 
     // MARK: Broadcasting arithmetic
@@ -62,49 +60,18 @@ public enum Derivatives {
 
     /// softmax along the last dimension: `y ⊙ (g − Σ g⊙y)`.
     public static func softmaxLastDim(_ g: Tensor, output y: Tensor) throws -> Tensor {
-        let n = y.sizes.last ?? 1
-        let gy = try (try g * y).contiguous().toDoubles(), yv = try y.contiguous().toDoubles()
-        var out = [Double](repeating: 0, count: yv.count)
-        var start = 0
-        while start < yv.count {
-            let dot = (start..<(start + n)).reduce(0) { $0 + gy[$1] }
-            for i in start..<(start + n) { out[i] = gy[i] - yv[i] * dot }
-            start += n
-        }
-        return Tensor(out, shape: y.sizes, dtype: y.dtype)
+        try TypedBackward.withRows([g, y], dtype: y.dtype, SoftmaxBackward(n: y.sizes.last ?? 1))
     }
 
     /// log_softmax along the last dimension: `g − softmax ⊙ Σ g`.
     public static func logSoftmaxLastDim(_ g: Tensor, output y: Tensor) throws -> Tensor {
-        let n = y.sizes.last ?? 1
-        let gv = try g.contiguous().toDoubles(), yv = try y.contiguous().toDoubles()
-        var out = [Double](repeating: 0, count: yv.count)
-        var start = 0
-        while start < yv.count {
-            let total = (start..<(start + n)).reduce(0) { $0 + gv[$1] }
-            for i in start..<(start + n) { out[i] = gv[i] - Foundation.exp(yv[i]) * total }
-            start += n
-        }
-        return Tensor(out, shape: y.sizes, dtype: y.dtype)
+        try TypedBackward.withRows([g, y], dtype: y.dtype, LogSoftmaxBackward(n: y.sizes.last ?? 1))
     }
 
     /// LayerNorm over the trailing `n` elements of each row (without the affine part); returns the input
     /// gradient given the gradient of the normalized value.
     public static func normalizeRows(_ gNormalized: Tensor, input x: Tensor, rowLength n: Int, eps: Double, centered: Bool) throws -> Tensor {
-        let xv = try x.contiguous().toDoubles(), gv = try gNormalized.contiguous().toDoubles()
-        var out = [Double](repeating: 0, count: xv.count)
-        var start = 0
-        while start < xv.count {
-            let row = start..<(start + n)
-            let mean = centered ? row.reduce(0) { $0 + xv[$1] } / Double(n) : 0
-            let variance = row.reduce(0) { $0 + (xv[$1] - mean) * (xv[$1] - mean) } / Double(n)
-            let inv = 1 / (variance + eps).squareRoot()
-            let gMean = centered ? row.reduce(0) { $0 + gv[$1] } / Double(n) : 0
-            let gDotXhat = row.reduce(0) { $0 + gv[$1] * (xv[$1] - mean) * inv } / Double(n)
-            for i in row { out[i] = inv * (gv[i] - gMean - (xv[i] - mean) * inv * gDotXhat) }
-            start += n
-        }
-        return Tensor(out, shape: x.sizes, dtype: x.dtype)
+        try TypedBackward.withRows([x, gNormalized], dtype: x.dtype, NormalizeRowsBackward(n: n, eps: eps, centered: centered))
     }
 
     // MARK: Indexing and losses
@@ -112,33 +79,47 @@ public enum Derivatives {
     /// Embedding: gradient rows scatter-added into the table (rows at `paddingIdx` receive none).
     public static func embedding(_ g: Tensor, indices: Tensor, numEmbeddings: Int, paddingIdx: Int?) throws -> Tensor {
         let dim = g.sizes.last ?? 1
-        let gv = try g.contiguous().toDoubles()
-        var out = [Double](repeating: 0, count: numEmbeddings * dim)
-        for (i, index) in try indices.toDoubles().enumerated() {
-            let row = Int(index)
-            guard row != paddingIdx, row >= 0, row < numEmbeddings else { continue }
-            for j in 0..<dim { out[row * dim + j] += gv[i * dim + j] }
+        let compute = ComputeType.of(g.dtype)
+        let source = try g.contiguous(as: compute)
+        let out = Tensor.zeros([numEmbeddings, dim], dtype: compute)
+        let rows = try indices.toDoubles().map { Int($0) }
+        func scatter<T: KernelFloat>(_: T.Type) {
+            let s = source.elementPointer(T.self), d = out.elementPointer(T.self)
+            for (i, row) in rows.enumerated() where row != paddingIdx && row >= 0 && row < numEmbeddings {
+                let dst = d + row * dim, src = s + i * dim
+                for j in 0..<dim { dst[j] += src[j] }
+            }
         }
-        return Tensor(out, shape: [numEmbeddings, dim], dtype: g.dtype)
+        if compute == .float64 { scatter(Double.self) } else { scatter(Float.self) }
+        return try out.to(dtype: g.dtype)
     }
 
     /// Cross-entropy over class logits `[N, C]` with integer targets: `(softmax − onehot) · g / N` for the
     /// mean reduction (ignored targets contribute nothing and are not counted).
     public static func crossEntropy(_ g: Double, logits: Tensor, targets: Tensor, ignoreIndex: Int, mean: Bool) throws -> Tensor {
         let c = logits.sizes.last ?? 1
-        let probabilities = try logits.softmax(dim: -1).contiguous().toDoubles()
+        let compute = ComputeType.of(logits.dtype)
+        let out = try logits.softmax(dim: -1).contiguous(as: compute).clone()
         let labels = try targets.toDoubles().map { Int($0) }
         let counted = labels.filter { $0 != ignoreIndex }.count
-        let scale = mean ? g / Double(max(counted, 1)) : g
-        var out = probabilities
-        for (n, label) in labels.enumerated() {
-            if label == ignoreIndex {
-                for j in 0..<c { out[n * c + j] = 0 }
-                continue
-            }
-            out[n * c + label] -= 1
-            for j in 0..<c { out[n * c + j] *= scale }
+        if let bad = labels.first(where: { $0 != ignoreIndex && ($0 < 0 || $0 >= c) }) {
+            throw TorchError.indexError("Target \(bad) is out of bounds.")
         }
-        return Tensor(out, shape: logits.sizes, dtype: logits.dtype)
+        let scale = mean ? g / Double(max(counted, 1)) : g
+        func adjust<T: KernelFloat>(_: T.Type) {
+            let p = out.elementPointer(T.self)
+            for (n, label) in labels.enumerated() {
+                let row = p + n * c
+                if label == ignoreIndex {
+                    for j in 0..<c { row[j] = 0 }
+                    continue
+                }
+                row[label] -= 1
+                let factor = T(scale)
+                for j in 0..<c { row[j] *= factor }
+            }
+        }
+        if compute == .float64 { adjust(Double.self) } else { adjust(Float.self) }
+        return try out.to(dtype: logits.dtype)
     }
 }

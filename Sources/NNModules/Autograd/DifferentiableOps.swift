@@ -69,7 +69,9 @@ extension Tensor {
                         outputs: [flat]) { g in
             guard let g = g[0] else { return bias == nil ? [nil, nil] : [nil, nil, nil] }
             let gx = try g.matmul(try weight)
-            let gwT = try rows.t().matmul(g)
+            // Computed as gW = gᵀ·x in the weight's own [out, in] layout and handed on transposed, so the
+            // `weight.t()` node gives AccumulateGrad a contiguous gradient (PyTorch's mm backward does the same).
+            let gwT = try g.t().matmul(rows).t()
             if let bias { return [try g.sumTo(bias.sizes), gx, gwT] }
             return [gx, gwT]
         }

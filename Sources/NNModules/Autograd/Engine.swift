@@ -86,28 +86,17 @@ extension Tensor {
         }
     }
 
-    /// Sums a broadcast gradient back to `shape` (the reverse of `expand`).
+    /// Sums a broadcast gradient back to `shape` (the reverse of `expand`): leading dimensions and those
+    /// `shape` has as 1 are summed by the reduction kernel.
     public func sumTo(_ shape: [Int]) throws -> Tensor {
         if sizes == shape { return self }
-        let values = try toDoubles()
         let lead = rank - shape.count
-        guard lead >= 0 else { throw TorchError.runtimeError("sumTo: cannot reduce \(torchSize(sizes)) to \(torchSize(shape))") }
-        var out = [Double](repeating: 0, count: shape.reduce(1, *))
-        let targetStrides = Tensor.contiguousStrides(for: shape)
-        var index = [Int](repeating: 0, count: rank)
-        for v in values {
-            var target = 0
-            for d in 0..<shape.count where shape[d] != 1 { target += index[d + lead] * targetStrides[d] }
-            out[target] += v
-            var d = rank - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < sizes[d] { break }
-                index[d] = 0
-                d -= 1
-            }
+        guard lead >= 0, shape.indices.allSatisfy({ shape[$0] == 1 || shape[$0] == sizes[$0 + lead] }) else {
+            throw TorchError.runtimeError("sumTo: cannot reduce \(torchSize(sizes)) to \(torchSize(shape))")
         }
-        return Tensor(out, shape: shape, dtype: dtype)
+        let dims = Array(0..<lead) + shape.indices.filter { shape[$0] == 1 && sizes[$0 + lead] != 1 }.map { $0 + lead }
+        let reduced = dims.isEmpty ? self : try GradMode.noGrad { try sum(dims: dims, keepdim: true) }
+        return try reduced.reshape(shape)
     }
 
     /// A contiguous copy that owns its memory (for `.grad`, which must not alias an input's gradient).

@@ -52,6 +52,28 @@ public final class SGD: Optimizer {
     }
 
     override public func update(_ p: Parameter, grad: Tensor, state: inout [String: Tensor], step: Int) throws {
+        if FusedUpdate.applies(p, grad) {
+            var buffer: Tensor?
+            if momentum != 0 {
+                if let previous = state["momentum_buffer"] {
+                    buffer = previous
+                } else {
+                    // torch: `buf = torch.clone(d_p).detach()` on the first step, then no further mixing.
+                    let first = weightDecay != 0 ? try grad + (try p * weightDecay) : try grad.clone()
+                    state["momentum_buffer"] = first
+                    FusedUpdate.sgd(p, grad: grad, buffer: nil, lr: lr, momentum: 0, dampening: 0, weightDecay: weightDecay,
+                                    nesterov: false)
+                    if nesterov {
+                        // d = d + momentum·buf where buf == d on the first step.
+                        try p.copy_(try p - (try first * (lr * momentum)))
+                    }
+                    return
+                }
+            }
+            FusedUpdate.sgd(p, grad: grad, buffer: buffer, lr: lr, momentum: momentum, dampening: dampening,
+                            weightDecay: weightDecay, nesterov: nesterov)
+            return
+        }
         var d = grad
         if weightDecay != 0 { d = try d + (try p * weightDecay) }
         if momentum != 0 {
@@ -84,6 +106,15 @@ public final class AdamW: Optimizer {
     }
 
     override public func update(_ p: Parameter, grad: Tensor, state: inout [String: Tensor], step: Int) throws {
+        if FusedUpdate.applies(p, grad) {
+            let m = state["exp_avg"] ?? Tensor.zeros(p.sizes, dtype: p.dtype)
+            let v = state["exp_avg_sq"] ?? Tensor.zeros(p.sizes, dtype: p.dtype)
+            state["exp_avg"] = m
+            state["exp_avg_sq"] = v
+            FusedUpdate.adamW(p, grad: grad, expAvg: m, expAvgSq: v, lr: lr, beta1: beta1, beta2: beta2, eps: eps,
+                              weightDecay: weightDecay, step: step)
+            return
+        }
         try p.copy_(try p * (1 - lr * weightDecay))
         let m = try (try (state["exp_avg"] ?? Tensor.zeros(p.sizes, dtype: p.dtype)) * beta1) + (try grad * (1 - beta1))
         let v = try (try (state["exp_avg_sq"] ?? Tensor.zeros(p.sizes, dtype: p.dtype)) * beta2)
