@@ -42,8 +42,17 @@ extension Tensor {
         let out = try GradMode.noGrad { try unaryValues(op, dtype: dtype) }
         guard out.dtype.isFloatingPoint else { return out }
         let x = self
-        Tensor.recordOperation(op.gradientName, inputs: [x], outputs: [out]) { g in
-            [try g[0].map { try $0 * (try Derivatives.map(x) { op.derivative(at: $0) }) }]
+        // Like PyTorch's tanh/sigmoid/exp backward, these read the saved result (a detached alias, so the
+        // output does not keep its own node alive) instead of recomputing the function.
+        let y = out.detach()
+        Tensor.recordOperation(op.gradientName, inputs: [x], outputs: [out]) { grads in
+            guard let g = grads[0] else { return [nil] }
+            switch op {
+            case .tanh: return [try TypedBackward.zip(g, y, dtype: out.dtype) { g, y in g * (1 - y * y) }]
+            case .sigmoid: return [try TypedBackward.zip(g, y, dtype: out.dtype) { g, y in g * y * (1 - y) }]
+            case .exp: return [try TypedBackward.zip(g, y, dtype: out.dtype) { g, y in g * y }]
+            default: return [try TypedBackward.zip(g, x, dtype: out.dtype) { g, x in g * op.derivative(at: x) }]
+            }
         }
         return out
     }
@@ -155,7 +164,10 @@ extension UnaryOp {
             return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
         case .silu: let s = 1 / (1 + Foundation.exp(-x)); return s * (1 + x * (1 - s))
         case .hardswish: return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6)
-        case .pow(let p): return p * Foundation.pow(x, p - 1)
+        case .pow(let p):
+            if p == 2 { return 2 * x }
+            if p == 3 { return 3 * x * x }
+            return p * Foundation.pow(x, p - 1)
         case .add: return 1
         case .mul(let s): return s
         case .div(let s): return 1 / s
