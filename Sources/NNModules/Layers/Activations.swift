@@ -12,12 +12,18 @@ open class Activation: Module {
     open func compute(_ input: Tensor) throws -> Tensor { input }
 
     override open func forward(_ input: Tensor) throws -> Tensor {
-        let out = try compute(input)
-        if inplace && !input.isMeta {
-            try input.copy_(out)
+        guard inplace && !input.isMeta else { return try compute(input) }
+        guard GradMode.isEnabled && input.requiresGrad else {
+            try input.copy_(try compute(input))
             return input
         }
-        return out
+        // In a recorded graph the function's node must see the values before they are overwritten, and the
+        // input becomes its output (torch: ReluBackward0 is then `input.grad_fn`).
+        if input.isLeaf { throw TorchError.runtimeError(Tensor.leafInPlaceMessage) }
+        let out = try compute(try input.copyKeepingHistory())
+        try GradMode.noGrad { _ = try input.copy_(out) }
+        input.rebaseHistory(onto: out)
+        return input
     }
 
     override open func extraRepr() -> String { inplace ? "inplace=True" : "" }
