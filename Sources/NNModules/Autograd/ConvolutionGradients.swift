@@ -1,9 +1,11 @@
 /// The derivative of 2-D convolution: the input gradient scatters `Wᵀ·g` back through col2im (a transposed
 /// convolution), the weight gradient is `g·colsᵀ` over im2col columns, the bias gradient sums `g` over batch
-/// and positions — the same matrices the forward multiplies.
+/// and positions — the same matrices the forward multiplies. Like PyTorch's `output_mask`, a gradient nobody
+/// needs (the image fed to the first convolution, a frozen weight) is not computed at all.
 extension Tensor {
-    static func conv2dGradients(_ g: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, geometry c: Conv2dGeometry) throws
-        -> (input: Tensor, weight: Tensor, bias: Tensor?) {
+    static func conv2dGradients(_ g: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, geometry c: Conv2dGeometry,
+                                needsInput: Bool = true, needsWeight: Bool = true) throws
+        -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
         let compute = ComputeType.of(TypePromotion.result(input.dtype, weight.dtype))
         let x = try input.contiguous(as: compute), gy = try g.contiguous(as: compute)
         let cinG = c.inChannels / c.groups, coutG = c.outChannels / c.groups
@@ -14,22 +16,28 @@ extension Tensor {
             outputPadH: c.height - ((c.outH - 1) * c.strideH - 2 * c.padTop + c.dilationH * (c.kernelH - 1) + 1),
             outputPadW: c.width - ((c.outW - 1) * c.strideW - 2 * c.padLeft + c.dilationW * (c.kernelW - 1) + 1),
             dilationH: c.dilationH, dilationW: c.dilationW, groups: c.groups)
-        let gradInput = Tensor.zeros(x.sizes, dtype: compute)
-        var gradWeight = Tensor.zeros([c.outChannels, kdim], dtype: compute)
-        let cols = Tensor.empty([kdim, spatial], dtype: compute)
+        let gradInput = Tensor.zeros(needsInput ? x.sizes : [0], dtype: compute)
+        var gradWeight = Tensor.zeros(needsWeight ? [c.outChannels, kdim] : [0], dtype: compute)
+        let cols = Tensor.empty(needsWeight ? [kdim, spatial] : [0], dtype: compute)
         for n in 0..<c.batch {
             for grp in 0..<c.groups {
                 let w = try weight.narrow(0, start: grp * coutG, length: coutG).reshape([coutG, kdim]).contiguous(as: compute)
                 let gOut = try gy.select(0, n).narrow(0, start: grp * coutG, length: coutG).reshape([coutG, spatial])
-                let patches = try w.t().matmul(gOut).contiguous(as: compute)
                 let imageOffset = (n * c.inChannels + grp * cinG) * c.height * c.width
+                if needsInput {
+                    let patches = try w.t().matmul(gOut).contiguous(as: compute)
+                    if compute == .float64 {
+                        col2im(UnsafePointer(patches.elementPointer(Double.self)), gradInput.elementPointer(Double.self) + imageOffset,
+                               channels: cinG, back)
+                    } else {
+                        col2im(UnsafePointer(patches.elementPointer(Float.self)), gradInput.elementPointer(Float.self) + imageOffset,
+                               channels: cinG, back)
+                    }
+                }
+                guard needsWeight else { continue }
                 if compute == .float64 {
-                    col2im(UnsafePointer(patches.elementPointer(Double.self)), gradInput.elementPointer(Double.self) + imageOffset,
-                           channels: cinG, back)
                     im2col(UnsafePointer(x.elementPointer(Double.self)) + imageOffset, cols.elementPointer(Double.self), channels: cinG, c)
                 } else {
-                    col2im(UnsafePointer(patches.elementPointer(Float.self)), gradInput.elementPointer(Float.self) + imageOffset,
-                           channels: cinG, back)
                     im2col(UnsafePointer(x.elementPointer(Float.self)) + imageOffset, cols.elementPointer(Float.self), channels: cinG, c)
                 }
                 let update = try gOut.matmul(try cols.t())
@@ -37,8 +45,9 @@ extension Tensor {
                 try rows.copy_(try rows + update)
             }
         }
-        gradWeight = try gradWeight.reshape(weight.sizes)
         let gradBias = hasBias ? try gy.transpose(0, 1).reshape([c.outChannels, -1]).sum(dims: [1]) : nil
-        return (try gradInput.to(dtype: input.dtype), try gradWeight.to(dtype: weight.dtype), try gradBias?.to(dtype: weight.dtype))
+        return (needsInput ? try gradInput.to(dtype: input.dtype) : nil,
+                needsWeight ? try gradWeight.reshape(weight.sizes).to(dtype: weight.dtype) : nil,
+                try gradBias?.to(dtype: weight.dtype))
     }
 }

@@ -8,7 +8,8 @@ extension Tensor {
         let out = try GradMode.noGrad { try conv2dValues(input, weight: weight, bias: bias, geometry: g) }
         recordOperation("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out]) { grads in
             guard let gy = grads[0] else { return [nil, nil, nil] }
-            let (gi, gw, gb) = try conv2dGradients(gy, input: input, weight: weight, hasBias: bias != nil, geometry: g)
+            let (gi, gw, gb) = try conv2dGradients(gy, input: input, weight: weight, hasBias: bias != nil, geometry: g,
+                                                   needsInput: input.requiresGrad, needsWeight: weight.requiresGrad)
             return [gi, gw, gb]
         }
         return out
