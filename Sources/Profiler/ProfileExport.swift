@@ -26,6 +26,11 @@ public enum ProfileExport {
                 ("self_ms", percentiles(row.selfTime)), ("inclusive_ms", percentiles(row.inclusiveTime)),
                 ("flops", .int(row.flops)), ("outputs", .array(row.outputs.map(statistics)))]
             if !row.inputs.isEmpty { fields.append(("inputs", .array(row.inputs.map(statistics)))) }
+            if let backward = row.backward {
+                fields += [("backward_calls", .int(backward.calls)), ("backward_self_ms", percentiles(backward.selfTime)),
+                           ("backward_inclusive_ms", percentiles(backward.inclusiveTime))]
+            }
+            if let gradient = row.gradient { fields.append(("gradient", gradient.json)) }
             if let structure, structure.indices.contains(index) {
                 let record = structure[index]
                 let params: [JSONText] = record.params.map { p in
@@ -47,6 +52,13 @@ public enum ProfileExport {
         if let training { fields.append(("training", .bool(training))) }
         if let first = report.firstNonFinite { fields.append(("first_non_finite", .string(first))) }
         if let failed = report.failedModule { fields.append(("failed_module", .string(failed))) }
+        if report.backwardPasses > 0 {
+            fields += [("backward_passes", .int(report.backwardPasses)), ("last_backward_ms", .double(report.lastBackwardMs)),
+                       ("backward_nodes", .array(report.backwardNodes.map {
+                           .object([("name", .string($0.name)), ("ms", .double($0.totalMs)), ("count", .int($0.count))])
+                       }))]
+            if let first = report.firstNonFiniteGradient { fields.append(("first_non_finite_gradient", .string(first))) }
+        }
         return JSONText.object(fields).rendered + "\n"
     }
 

@@ -16,6 +16,8 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Write one CSV line per module.") var csv: String?
     @Option(help: "Write a Chrome/Perfetto trace.") var trace: String?
     @Flag(help: "Also compute statistics of each module's inputs (exported as \"inputs\").") var inputStats = false
+    @Flag(help: "Profile training steps (forward, loss, backward, AdamW step on the synthetic task of `nntop train`): adds per-module backward time and gradient statistics.")
+    var trainStep = false
 
     func run() throws {
         guard runs > 0, warmup >= 0, top > 0 else { throw ValidationError("--runs and --top must be positive, --warmup 0 or more") }
@@ -27,12 +29,20 @@ struct ProfileCommand: ParsableCommand {
         var options = ModuleProfiler.Options()
         options.traceEventLimit = trace == nil ? 0 : 200_000
         options.inputStatistics = inputStats
-        let runner = ProfileRunner(model: loaded.module, inputs: sampleInput, options: options)
+        var trainingStep: TrainingStep?
+        if trainStep {
+            guard let sample = sampleInput.first?.tensor else { throw CLIError.failure("\(source.model): the sample input is not a tensor") }
+            let task = try CLIError.wrap { try TrainingTask(model: loaded.module, sample: sample, batch: max(1, sample.sizes.first ?? 1)) }
+            trainingStep = TrainingStep(optimizer: AdamW(loaded.module.parameters(), lr: 1e-3)) { try task.loss($0) }
+        }
+        let runner = ProfileRunner(model: loaded.module, inputs: sampleInput, options: options, trainingStep: trainingStep)
+        if trainStep { runner.setTrainStep(true) }
         runner.start(runs: runs, warmup: warmup)
         runner.waitUntilFinished()
         guard let snapshot = runner.snapshot else {
             throw CLIError.failure("the profiler produced no measurement")
         }
+        if let error = snapshot.trainStepError { throw CLIError.failure("the training step failed: \(error)") }
         if case .failed(let message) = snapshot.state {
             let place = snapshot.report.failedModule.map { " in module '\($0.isEmpty ? "(root)" : $0)'" } ?? ""
             throw CLIError.failure("the sample forward pass failed\(place): \(message)")

@@ -27,6 +27,33 @@ enum ProfileTable {
                          + pad(String(format: "%.3f", Double(row.flops) / 1e9), 9, left: true) + "  " + output)
         }
         if let first = report.firstNonFinite { lines.append("first module producing NaN/Inf: \(first.isEmpty ? "(root)" : first)") }
+        if report.backwardPasses > 0 { lines += backwardLines(report, top: top) }
         return lines.joined(separator: "\n")
+    }
+
+    /// Training steps: the modules whose own autograd nodes take longest, their gradient norms, and the node
+    /// classes the backward time goes to.
+    static func backwardLines(_ report: ProfileReport, top: Int) -> [String] {
+        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+            let p = String(repeating: " ", count: max(0, n - s.count))
+            return left ? p + s : s + p
+        }
+        func ms(_ v: Double) -> String { String(format: "%.3f", v) }
+        let total = max(report.rows.first?.backward?.inclusiveTime.p50 ?? 0, 1e-9)
+        var lines = ["", "backward: \(report.backwardPasses) passes, last \(ms(report.lastBackwardMs)) ms (loss included)",
+                     pad("module", 36) + pad("class", 22) + pad("self p50", 10, left: true) + pad("incl p50", 10, left: true)
+                        + pad("share", 7, left: true) + pad("grad norm", 12, left: true)]
+        let hottest = report.rows.enumerated().compactMap { i, row in row.backward.map { (i, row, $0) } }
+            .sorted { ($0.2.selfTime.p50, -$0.0) > ($1.2.selfTime.p50, -$1.0) }.prefix(top)
+        for (_, row, backward) in hottest {
+            let norm = row.gradient.map { g in g.nanCount + g.infCount > 0 ? "NaN/Inf!" : String(format: "%.4g", g.norm) } ?? ""
+            lines.append(pad(row.name.isEmpty ? "(root)" : row.name, 36) + pad(row.className, 22)
+                         + pad(ms(backward.selfTime.p50), 10, left: true) + pad(ms(backward.inclusiveTime.p50), 10, left: true)
+                         + pad(String(format: "%.1f%%", 100 * backward.selfTime.p50 / total), 7, left: true) + pad(norm, 12, left: true))
+        }
+        let nodes = report.backwardNodes.prefix(8).map { "\($0.name) \(ms($0.totalMs / Double(max(report.backwardPasses, 1)))) ms ×\($0.count / max(report.backwardPasses, 1))" }
+        lines.append("per pass by node: " + nodes.joined(separator: ", "))
+        if let first = report.firstNonFiniteGradient { lines.append("first module with a NaN/Inf gradient: \(first.isEmpty ? "(root)" : first)") }
+        return lines
     }
 }

@@ -72,13 +72,27 @@ enum SessionFile {
                                 zeroFraction: number($0["zero_fraction"]), nanCount: $0["nan_count"] as? Int ?? 0,
                                 infCount: $0["inf_count"] as? Int ?? 0)
             }
+            let backward = module["backward_inclusive_ms"].map { _ in
+                BackwardProfile(selfTime: percentile(module["backward_self_ms"] as? [String: Any]),
+                                inclusive: percentile(module["backward_inclusive_ms"] as? [String: Any]))
+            }
+            let gradient = (module["gradient"] as? [String: Any]).map {
+                GradientStats(norm: number($0["grad_norm"]), mean: number($0["grad_mean"]), maxAbs: number($0["grad_max"]),
+                              nanCount: $0["nan_count"] as? Int ?? 0, infCount: $0["inf_count"] as? Int ?? 0)
+            }
             profiles.append(calls == 0 ? nil : RowProfile(
                 calls: calls, selfTime: selfTime, inclusive: percentile(module["inclusive_ms"] as? [String: Any]),
-                share: selfTime.p50 / rootInclusive, activation: activation))
+                share: selfTime.p50 / rootInclusive, activation: activation, backward: backward, gradient: gradient))
         }
+        // A profile recorded in train-step mode reopens with its backward and gradient columns.
+        let trainStep = (root["backward_passes"] as? Int ?? 0) > 0
+            ? TrainStepStatus(losses: [], backwardMs: number(root["last_backward_ms"]),
+                              firstNonFiniteGradientRow: (root["first_non_finite_gradient"] as? String).flatMap { rowByName[$0] })
+            : nil
         let firstNonFinite = (root["first_non_finite"] as? String).flatMap { rowByName[$0] }
         let info = ModelInfo(name: model, source: path, rows: rows, parameters: parameters, training: root["training"] as? Bool ?? false)
-        return Session(info: info, snapshot: ProfileSnapshot(rows: profiles, runsPerSecond: 0, runner: .recorded, firstNonFiniteRow: firstNonFinite))
+        return Session(info: info, snapshot: ProfileSnapshot(rows: profiles, runsPerSecond: 0, runner: .recorded,
+                                                             firstNonFiniteRow: firstNonFinite, trainStep: trainStep))
     }
 
     /// JSON numbers, and the strings `"NaN"`/`"Infinity"`/`"-Infinity"` the exports use for non-finite values.
