@@ -33,7 +33,15 @@ extension Tensor {
                 return [ga, gb]
             }
         case .maximum, .minimum:
-            recordUnsupported(op == .maximum ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], outputs: [out])
+            // torch: where(a == b, g/2, g), zeroed where the other operand wins (NaN keeps g on both).
+            let isMaximum = op == .maximum
+            recordOperation(isMaximum ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], outputs: [out]) { g in
+                guard let g = g[0] else { return [nil, nil] }
+                func share(_ x: Double, _ y: Double) -> Double { x == y ? 0.5 : ((isMaximum ? x < y : x > y) ? 0 : 1) }
+                let ga = try (try g * (try Derivatives.zip(a, b, share))).sumTo(a.sizes)
+                let gb = try (try g * (try Derivatives.zip(b, a, share))).sumTo(b.sizes)
+                return [ga, gb]
+            }
         }
         return out
     }
@@ -48,14 +56,6 @@ extension Tensor {
         return out
     }
 
-    /// Records a node whose backward says that this operation's derivative is not implemented, so a
-    /// gradient can never silently skip it.
-    static func recordUnsupported(_ name: String, inputs: [Tensor?], outputs: [Tensor]) {
-        recordOperation(name, inputs: inputs, outputs: outputs) { _ in
-            throw TorchError.notImplementedError("the derivative of \(name.replacingOccurrences(of: "Backward0", with: "")) is not implemented in nntop yet (reverse-mode autograd, issue #7)")
-        }
-    }
-
     /// torch.nn.functional.linear; records `AddmmBackward0` (`MmBackward0` without bias) over the input folded
     /// to 2-D and `weight.t()`, plus `ViewBackward0` when the input is not 2-D, as PyTorch's graph does.
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
@@ -68,7 +68,7 @@ extension Tensor {
         recordOperation(bias == nil ? "MmBackward0" : "AddmmBackward0", inputs: [bias, rows, wT].filter { $0 != nil || bias != nil },
                         outputs: [flat]) { g in
             guard let g = g[0] else { return bias == nil ? [nil, nil] : [nil, nil, nil] }
-            let gx = try g.matmul(try weight)
+            let gx = try g.matmul(weight)
             let gwT = try rows.t().matmul(g)
             if let bias { return [try g.sumTo(bias.sizes), gx, gwT] }
             return [gx, gwT]

@@ -119,11 +119,7 @@ public final class Dropout: Module {
     override public func extraRepr() -> String { "p=\(pythonFloat(p)), inplace=\(pythonBool(inplace))" }
     override public func forward(_ input: Tensor) throws -> Tensor {
         guard training, p > 0, !input.isMeta else { return input }
-        let keep = 1 - p
-        let scale = DefaultGenerator.withGenerator { gen in
-            (0..<input.count).map { _ in Double(gen.uniformFloat(0, 1)) < keep ? 1 / keep : 0 }
-        }
-        let mask = Tensor(scale, shape: input.sizes, dtype: input.dtype)
+        let mask = Dropout.mask(input.sizes, p: p, dtype: input.dtype)
         let result = try GradMode.noGrad { try input * mask }
         Tensor.recordOperation("NativeDropoutBackward0", inputs: [input], outputs: [result]) { g in [try g[0].map { try $0 * mask }] }
         if inplace {
@@ -131,5 +127,15 @@ public final class Dropout: Module {
             return input
         }
         return result
+    }
+
+    /// The scaled keep mask: 1/(1−p) with probability 1−p, else 0, drawn from the default generator one
+    /// element at a time (RNN layers draw theirs the same way).
+    static func mask(_ shape: [Int], p: Double, dtype: DType) -> Tensor {
+        let keep = 1 - p
+        let scale = DefaultGenerator.withGenerator { gen in
+            (0..<shape.reduce(1, *)).map { _ in Double(gen.uniformFloat(0, 1)) < keep ? 1 / keep : 0 }
+        }
+        return Tensor(scale, shape: shape, dtype: dtype)
     }
 }
