@@ -11,13 +11,15 @@ open class Activation: Module {
     /// The function itself (a `Tensor` method); subclasses override.
     open func compute(_ input: Tensor) throws -> Tensor { input }
 
+    /// In place, the input takes the result's values and history (PyTorch's `relu_`). The derivative
+    /// reads the input's values, so under autograd it is computed from a copy of them.
     override open func forward(_ input: Tensor) throws -> Tensor {
-        let out = try compute(input)
-        if inplace && !input.isMeta {
-            try input.copy_(out)
-            return input
-        }
-        return out
+        guard inplace && !input.isMeta else { return try compute(input) }
+        try input.checkInPlace()
+        let out = try compute(GradMode.isEnabled && input.requiresGrad ? try input.clone() : input)
+        try GradMode.noGrad { try input.copy_(out) }
+        input.rebaseHistory(onto: out, adopt: true)
+        return input
     }
 
     override open func extraRepr() -> String { inplace ? "inplace=True" : "" }
@@ -123,7 +125,9 @@ public final class Dropout: Module {
         let result = try GradMode.noGrad { try input * mask }
         Tensor.recordOperation("NativeDropoutBackward0", inputs: [input], outputs: [result]) { g in [try g[0].map { try $0 * mask }] }
         if inplace {
-            try input.copy_(result)
+            try input.checkInPlace()
+            try GradMode.noGrad { try input.copy_(result) }
+            input.rebaseHistory(onto: result, adopt: true)
             return input
         }
         return result

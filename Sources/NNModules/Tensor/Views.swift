@@ -9,7 +9,9 @@ extension Tensor {
     }
 
     func makeView(shape: [Int], strides: [Int], offset: Int) -> Tensor {
-        Tensor(storage: storage, storageOffset: offset, shape: shape, strides: strides, dtype: dtype, device: device)
+        let view = Tensor(storage: storage, storageOffset: offset, shape: shape, strides: strides, dtype: dtype, device: device)
+        view.viewOrigin = ViewOrigin(viewing: self)
+        return view
     }
 
     /// Resolves one `-1` in a requested shape against the element count.

@@ -1,0 +1,90 @@
+import Foundation
+import NNModules
+import Testing
+
+/// In-place changes under autograd: the gradient goes through the operation that produced the new
+/// values (in-place activations, dropout, copy_ into a tensor or into a view of one), and the changes
+/// PyTorch forbids are errors with its messages.
+@Suite struct InPlaceTests {
+    @Test func inPlaceActivationsKeepTheirDerivative() throws {
+        let x = GradCheck.input([3, 5], seed: 1)
+        for (label, make) in [("ReLU", { ReLU(inplace: true) as Module }), ("SiLU", { SiLU(inplace: true) as Module }),
+                              ("LeakyReLU", { LeakyReLU(0.1, inplace: true) as Module })] {
+            let m = make()
+            // `* 1` makes the input a computed tensor, which an in-place change may modify.
+            try LayerGradCheck.check("\(label)(inplace=True)", m, inputs: [x]) { try m(try $0[0] * 1) }
+        }
+        let y = try Tensor.ones([2]).requiresGrad_() * 1
+        let out = try ReLU(inplace: true)(y)
+        #expect(out === y)
+        #expect(y.gradFnName == "ReluBackward0")
+        #expect(y.version == 1)
+    }
+
+    @Test func inPlaceDropoutKeepsItsDerivative() throws {
+        let m = try Dropout(p: 0.5, inplace: true)
+        try LayerGradCheck.check("Dropout(inplace=True)", m, inputs: [GradCheck.input([4, 4], seed: 2)]) {
+            DefaultGenerator.manualSeed(3)
+            return try m(try $0[0].exp())
+        }
+    }
+
+    @Test func copyIntoAViewRebasesItsBase() throws {
+        let w = GradCheck.input([2, 4], seed: 4)
+        let f: ([Tensor]) throws -> Tensor = { x in
+            let buffer = try x[1] * 1
+            try buffer.narrow(1, start: 1, length: 2).copy_(try x[0].tanh())
+            try buffer.select(0, 1).slice(0, start: 0, end: 4, step: 3).copy_(try x[0].select(1, 0).exp())
+            return try buffer * w
+        }
+        try LayerGradCheck.check("copy_ into views (CopySlices)", Identity(), inputs: [GradCheck.input([2, 2], seed: 5), GradCheck.input([2, 4], seed: 6)], f)
+        let base = try Tensor.zeros([2, 3]).requiresGrad_(false) * 1
+        let view = try base.narrow(1, start: 0, length: 2)
+        try view.copy_(try Tensor.ones([2, 2]).requiresGrad_())
+        #expect(base.gradFnName == "CopySlices")
+        #expect(view.gradFnName == "AsStridedBackward0")
+        #expect(view.base === base)
+    }
+
+    @Test func copyIntoATensorWithBroadcastAndCast() throws {
+        let f: ([Tensor]) throws -> Tensor = { x in
+            let target = try x[1].exp()
+            try target.copy_(try x[0] * 2)
+            return try target * target
+        }
+        try LayerGradCheck.check("copy_ broadcast (CopyBackwards)", Identity(), inputs: [GradCheck.input([3], seed: 7), GradCheck.input([2, 3], seed: 8)], f)
+        let target = try Tensor.zeros([2]).requiresGrad_() * 1
+        try target.copy_(try Tensor.ones([2], dtype: .float64).requiresGrad_())
+        #expect(target.gradFnName == "CopyBackwards")
+    }
+
+    @Test func fillOfAComputedTensorCutsItsHistory() throws {
+        let x = try Tensor.ones([3]).requiresGrad_()
+        let y = try x * 2
+        try y.narrow(0, start: 0, length: 2).fill_(5)
+        try (try y * 3).sum().backward()
+        #expect(try x.grad?.toDoubles() == [0, 0, 6])
+    }
+
+    @Test func forbiddenChangesThrowPyTorchsErrors() throws {
+        let leaf = try Tensor.ones([3]).requiresGrad_()
+        #expect(throws: TorchError.runtimeError("a leaf Variable that requires grad is being used in an in-place operation.")) {
+            try leaf.copy_(Tensor.zeros([3]))
+        }
+        #expect(throws: TorchError.runtimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")) {
+            try leaf.narrow(0, start: 0, length: 2).copy_(Tensor.zeros([2]))
+        }
+        #expect(throws: TorchError.runtimeError("a leaf Variable that requires grad is being used in an in-place operation.")) {
+            try ReLU(inplace: true)(leaf)
+        }
+        let computed = try leaf * 1
+        let quiet = try GradMode.noGrad { try computed.narrow(0, start: 0, length: 2) }
+        #expect(throws: TorchError.runtimeError("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).")) {
+            try quiet.copy_(try Tensor.ones([2]).requiresGrad_())
+        }
+        // Under no_grad the same changes are plain writes (optimizers, load_state_dict).
+        _ = try GradMode.noGrad { try leaf.copy_(Tensor.full([3], 2)) }
+        #expect(try leaf.toDoubles() == [2, 2, 2])
+        #expect(leaf.isLeaf && leaf.version == 1)
+    }
+}
