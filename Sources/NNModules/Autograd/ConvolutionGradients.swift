@@ -6,7 +6,7 @@
 extension Tensor {
     static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) throws -> Tensor {
         let out = try GradMode.noGrad { try conv2dValues(input, weight: weight, bias: bias, geometry: g) }
-        recordOperation("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out]) { grads in
+        recordOperation("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out], saving: [input, weight]) { grads in
             guard let gy = grads[0] else { return [nil, nil, nil] }
             let (gi, gw, gb) = try conv2dGradients(gy, input: input, weight: weight, hasBias: bias != nil, geometry: g)
             return [gi, gw, gb]
@@ -16,7 +16,7 @@ extension Tensor {
 
     static func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry t: ConvTranspose2dGeometry) throws -> Tensor {
         let out = try GradMode.noGrad { try convTranspose2dValues(input, weight: weight, bias: bias, geometry: t) }
-        recordOperation("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out]) { grads in
+        recordOperation("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out], saving: [input, weight]) { grads in
             guard let gy = grads[0] else { return [nil, nil, nil] }
             // The convolution whose input gradient this transposed convolution is: from the [outH, outW]
             // output back to [height, width] (output_padding ≥ stride, possible with dilation, leaves

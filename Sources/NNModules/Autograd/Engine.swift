@@ -67,8 +67,11 @@ extension Tensor {
 
     /// Records `outputs` as computed from `inputs` by an operation named `name` (torch's `*Backward0`
     /// classes); `backward` maps the outputs' gradients to the inputs' gradients (nil where none). Does
-    /// nothing under `noGrad` or when no input requires grad.
-    public static func recordOperation(_ name: String, inputs: [Tensor?], outputs: [Tensor],
+    /// nothing under `noGrad` or when no input requires grad. `saving` names the tensors whose values
+    /// `backward` reads: changing one in place before backward makes backward throw PyTorch's error
+    /// instead of computing a wrong gradient. (A `backward` that reads an output should capture
+    /// `output.detach()`, the same memory without a reference back to the node.)
+    public static func recordOperation(_ name: String, inputs: [Tensor?], outputs: [Tensor], saving: [Tensor?] = [],
                                        backward: @escaping ([Tensor?]) throws -> [Tensor?]) {
         guard GradMode.isEnabled, inputs.contains(where: { $0?.requiresGrad ?? false }) else { return }
         let edges: [AutogradNode.Edge?] = inputs.map { input in
@@ -77,6 +80,12 @@ extension Tensor {
             return .init(node: AutogradNode.accumulator(for: input), inputNr: 0)
         }
         let node = AutogradNode(name: name, nextEdges: edges, outputCount: outputs.count, backward: backward)
+        // A saved output is kept as a detached alias: the node must not keep its own output alive.
+        node.saved = saving.compactMap { tensor in
+            guard let tensor else { return nil }
+            guard let i = outputs.firstIndex(where: { $0 === tensor }) else { return SavedTensor(tensor) }
+            return SavedTensor(tensor.detach(), producer: name, outputNr: i)
+        }
         for (i, output) in outputs.enumerated() {
             output.gradFn = node
             output.outputNr = i
@@ -104,7 +113,11 @@ extension Tensor {
                 d -= 1
             }
         }
-        return Tensor(out, shape: shape, dtype: dtype)
+        let result = Tensor(out, shape: shape, dtype: dtype)
+        Tensor.recordOperation("SumBackward1", inputs: [self], outputs: [result]) { [sizes] grads in
+            [try grads[0].map { try $0.expand(sizes).contiguous() }]
+        }
+        return result
     }
 
     /// A contiguous copy that owns its memory (for `.grad`, which must not alias an input's gradient).

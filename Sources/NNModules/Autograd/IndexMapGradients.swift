@@ -57,7 +57,7 @@ extension Tensor {
     /// torch: `masked_fill(mask, value)`; the filled positions pass no gradient.
     public func maskedFill(_ mask: Tensor, _ value: Double) throws -> Tensor {
         let out = try GradMode.noGrad { try maskedFillValues(mask, value) }
-        Tensor.recordOperation("MaskedFillBackward0", inputs: [self], outputs: [out]) { grads in
+        Tensor.recordOperation("MaskedFillBackward0", inputs: [self], outputs: [out], saving: [mask]) { grads in
             [try grads[0].map { try $0.maskedFillValues(mask, 0) }]
         }
         return out

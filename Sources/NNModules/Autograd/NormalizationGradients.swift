@@ -5,7 +5,7 @@
 extension Tensor {
     public static func groupNorm(_ input: Tensor, numGroups: Int, weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
         let out = try GradMode.noGrad { try groupNormValues(input, numGroups: numGroups, weight: weight, bias: bias, eps: eps) }
-        recordOperation("NativeGroupNormBackward0", inputs: [input, weight, bias], outputs: [out]) { grads in
+        recordOperation("NativeGroupNormBackward0", inputs: [input, weight, bias], outputs: [out], saving: [input, weight]) { grads in
             guard let g = grads[0] else { return [nil, nil, nil] }
             let channels = input.sizes[1]
             var perChannel = [Int](repeating: 1, count: input.rank)
@@ -26,7 +26,7 @@ extension Tensor {
     public static func layerNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
         let out = try GradMode.noGrad { try layerNormValues(input, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps) }
         let n = normalizedShape.reduce(1, *)
-        recordOperation("NativeLayerNormBackward0", inputs: [input, weight, bias], outputs: [out]) { grads in
+        recordOperation("NativeLayerNormBackward0", inputs: [input, weight, bias], outputs: [out], saving: [input, weight]) { grads in
             guard let g = grads[0] else { return [nil, nil, nil] }
             let normalized = try layerNormValues(input, normalizedShape: normalizedShape, weight: nil, bias: nil, eps: eps)
             let gNormalized = try weight.map { try g * $0 } ?? g
@@ -41,7 +41,7 @@ extension Tensor {
 
     public static func embedding(_ indices: Tensor, weight: Tensor, paddingIdx: Int? = nil) throws -> Tensor {
         let out = try GradMode.noGrad { try embeddingValues(indices, weight: weight) }
-        recordOperation("EmbeddingBackward0", inputs: [weight], outputs: [out]) { grads in
+        recordOperation("EmbeddingBackward0", inputs: [weight], outputs: [out], saving: [indices]) { grads in
             [try grads[0].map { try Derivatives.embedding($0, indices: indices, numEmbeddings: weight.sizes[0], paddingIdx: paddingIdx) }]
         }
         return out

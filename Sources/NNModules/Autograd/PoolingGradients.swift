@@ -6,7 +6,7 @@ extension Tensor {
     public static func maxPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
                                  ceilMode: Bool) throws -> Tensor {
         let out = try GradMode.noGrad { try maxPool2dValues(input, kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode) }
-        recordOperation("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out]) { grads in
+        recordOperation("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out], saving: [input]) { grads in
             guard let gy = grads[0] else { return [nil] }
             let window = PoolWindow(kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
             return [try maxPool2dGradient(gy, indices: try maxPool2d(input, window).indices, input: input)]

@@ -10,7 +10,7 @@ extension RNNBase {
     func recordRecurrence(x: Tensor, h0: Tensor, c0: Tensor, outputs: [Tensor], dropoutMasks: [Tensor]) {
         let named = namedParameters(recurse: false, removeDuplicate: false)
         let inputs: [Tensor] = [x, h0, c0] + named.map { $0.parameter as Tensor }
-        Tensor.recordOperation(mode == "LSTM" ? "MkldnnRnnLayerBackward0" : "RnnBackward0", inputs: inputs, outputs: outputs) { [self] grads in
+        Tensor.recordOperation(mode == "LSTM" ? "MkldnnRnnLayerBackward0" : "RnnBackward0", inputs: inputs, outputs: outputs, saving: inputs) { [self] grads in
             try GradMode.enableGrad {
                 let leaves = try inputs.map { try $0.detach().requiresGrad_($0.dtype.isFloatingPoint) }
                 let weights = Dictionary(uniqueKeysWithValues: zip(named.map(\.name), leaves.dropFirst(3)))

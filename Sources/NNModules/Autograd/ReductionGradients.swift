@@ -17,8 +17,13 @@ extension Tensor {
         case .min: name = "AminBackward0"
         case .argmax: return out
         }
-        let x = self
-        Tensor.recordOperation(name, inputs: [x], outputs: [out]) { grads in
+        let x = self, y = out.detach()
+        let reads: [Tensor] = switch op {
+        case .variance: [x]
+        case .max, .min: [x, out]
+        default: []
+        }
+        Tensor.recordOperation(name, inputs: [x], outputs: [out], saving: reads) { grads in
             guard let g = grads[0] else { return [nil] }
             let count = Double(axes.map { x.sizes[$0] }.reduce(1, *))
             let kept = try x.keepingReducedDims(g, axes: axes, keepdim: keepdim)
@@ -31,7 +36,7 @@ extension Tensor {
                 let centered = try x - (try x.mean(dims: axes, keepdim: true))
                 return [try centered * (try kept * (2 / Swift.max(count - Double(correction), 0)))]
             case .max, .min:
-                let winners = try Derivatives.zip(x, try x.keepingReducedDims(out, axes: axes, keepdim: keepdim)) { $0 == $1 ? 1 : 0 }
+                let winners = try Derivatives.zip(x, try x.keepingReducedDims(y, axes: axes, keepdim: keepdim)) { $0 == $1 ? 1 : 0 }
                 let ties = try winners.sum(dims: axes, keepdim: true)
                 return [try winners * (try kept / ties)]
             }

@@ -25,7 +25,7 @@ import Testing
         let m = try Dropout(p: 0.5, inplace: true)
         try LayerGradCheck.check("Dropout(inplace=True)", m, inputs: [GradCheck.input([4, 4], seed: 2)]) {
             DefaultGenerator.manualSeed(3)
-            return try m(try $0[0].exp())
+            return try m(try $0[0] * 1.5)
         }
     }
 
@@ -48,7 +48,7 @@ import Testing
 
     @Test func copyIntoATensorWithBroadcastAndCast() throws {
         let f: ([Tensor]) throws -> Tensor = { x in
-            let target = try x[1].exp()
+            let target = try x[1] * 2
             try target.copy_(try x[0] * 2)
             return try target * target
         }
@@ -86,5 +86,39 @@ import Testing
         _ = try GradMode.noGrad { try leaf.copy_(Tensor.full([3], 2)) }
         #expect(try leaf.toDoubles() == [2, 2, 2])
         #expect(leaf.isLeaf && leaf.version == 1)
+    }
+}
+
+/// Saved tensors: a backward formula that reads a value changed in place since refuses, with PyTorch's
+/// message; formulas that read the result (exp, relu, softmax, ...) do not mind their input changing.
+@Suite struct SavedTensorVersionTests {
+    @Test func changedSavedInputStopsBackward() throws {
+        let x = try Tensor.ones([3]).requiresGrad_()
+        let a = try x * 2, b = try Tensor.full([3], 3).requiresGrad_()
+        let product = try a * b
+        try ReLU(inplace: true)(a)
+        #expect(throws: TorchError.runtimeError("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]], which is output 0 of MulBackward0, is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).")) {
+            try product.sum().backward()
+        }
+    }
+
+    @Test func formulasReadingTheResultIgnoreInputChanges() throws {
+        let x = try Tensor([0.5, -1, 2], shape: [3], dtype: .float64).requiresGrad_()
+        let a = try x * 1
+        let y = try a.exp() + a.softmax(dim: 0) + a.tanh()
+        try a.fill_(7)
+        try y.sum().backward()
+        let reference = try Tensor([0.5, -1, 2], shape: [3], dtype: .float64).requiresGrad_()
+        try (try reference.exp() + reference.softmax(dim: 0) + reference.tanh()).sum().backward()
+        #expect(try x.grad?.toDoubles() == reference.grad?.toDoubles())
+    }
+
+    @Test func changedSavedOutputStopsBackward() throws {
+        let x = try Tensor.ones([2, 2]).requiresGrad_()
+        let y = try x.sigmoid()
+        try y.copy_(Tensor.zeros([2, 2]))
+        #expect(throws: TorchError.runtimeError("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [2, 2]], which is output 0 of SigmoidBackward0, is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).")) {
+            try y.sum().backward()
+        }
     }
 }
