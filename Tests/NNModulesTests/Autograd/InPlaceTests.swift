@@ -83,7 +83,7 @@ import Testing
             try quiet.copy_(try Tensor.ones([2]).requiresGrad_())
         }
         // Under no_grad the same changes are plain writes (optimizers, load_state_dict).
-        _ = try GradMode.noGrad { try leaf.copy_(Tensor.full([3], 2)) }
+        try GradMode.noGrad { try leaf.copy_(Tensor.full([3], 2)) }
         #expect(try leaf.toDoubles() == [2, 2, 2])
         #expect(leaf.isLeaf && leaf.version == 1)
     }
@@ -96,7 +96,7 @@ import Testing
         let x = try Tensor.ones([3]).requiresGrad_()
         let a = try x * 2, b = try Tensor.full([3], 3).requiresGrad_()
         let product = try a * b
-        try ReLU(inplace: true)(a)
+        _ = try ReLU(inplace: true)(a)
         #expect(throws: TorchError.runtimeError("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]], which is output 0 of MulBackward0, is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).")) {
             try product.sum().backward()
         }
