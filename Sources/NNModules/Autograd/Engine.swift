@@ -73,6 +73,14 @@ extension Tensor {
     /// `output.detach()`, the same memory without a reference back to the node.)
     public static func recordOperation(_ name: String, inputs: [Tensor?], outputs: [Tensor], saving: [Tensor?] = [],
                                        backward: @escaping ([Tensor?]) throws -> [Tensor?]) {
+        record(name, inputs: inputs, outputs: outputs, saving: saving, outputsAreViews: false, backward: backward)
+    }
+
+    /// `recordOperation`; `outputsAreViews` keeps the outputs' view origin (view operations, and the view
+    /// an in-place change rebased). Any other operation's outputs are new tensors to autograd, even when
+    /// its kernel returned a view of a temporary.
+    static func record(_ name: String, inputs: [Tensor?], outputs: [Tensor], saving: [Tensor?] = [], outputsAreViews: Bool,
+                       backward: @escaping ([Tensor?]) throws -> [Tensor?]) {
         guard GradMode.isEnabled, inputs.contains(where: { $0?.requiresGrad ?? false }) else { return }
         let edges: [AutogradNode.Edge?] = inputs.map { input in
             guard let input, input.requiresGrad else { return nil }
@@ -89,6 +97,7 @@ extension Tensor {
         for (i, output) in outputs.enumerated() {
             output.gradFn = node
             output.outputNr = i
+            if !outputsAreViews { output.viewOrigin = nil }
         }
     }
 

@@ -23,13 +23,16 @@ struct ViewOrigin {
     let creation: Creation
 
     /// The origin of a view of `parent`: the root base, and the parent's creation when that was special
-    /// (torch `propagate_creation_meta`).
+    /// (torch `propagate_creation_meta`). Unlike PyTorch, a view made under no_grad counts as a no_grad
+    /// view only when what it views requires grad: kernels compute under no_grad and may hand out views
+    /// of temporaries, and an in-place change through such a view is then recorded (CopySlices) instead
+    /// of refused.
     init(viewing parent: Tensor) {
         base = parent.viewOrigin?.base ?? parent
         if let inherited = parent.viewOrigin?.creation, !inherited.isViewOperation {
             creation = inherited
         } else {
-            creation = GradMode.isEnabled ? .viewOperation : .noGradMode
+            creation = GradMode.isEnabled || !parent.requiresGrad ? .viewOperation : .noGradMode
         }
     }
 
@@ -74,7 +77,7 @@ extension Tensor {
                 guard let g = grads[0] else { return [nil, nil] }
                 return [try region.zeroed(g), try toSource(try region.extract(g))]
             }
-            Tensor.recordOperation("AsStridedBackward0", inputs: [base], outputs: [self]) { grads in
+            Tensor.record("AsStridedBackward0", inputs: [base], outputs: [self], outputsAreViews: true) { grads in
                 [try grads[0].map { try region.scattered($0) }]
             }
             return

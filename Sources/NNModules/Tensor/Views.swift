@@ -4,7 +4,7 @@ extension Tensor {
     /// Records `view` as computed from self when grad is being recorded; `backward` maps the view's
     /// gradient to one of self's shape.
     func recordView(_ name: String, _ view: Tensor, _ backward: @escaping (Tensor) throws -> Tensor) -> Tensor {
-        Tensor.recordOperation(name, inputs: [self], outputs: [view]) { grads in [try grads[0].map(backward)] }
+        Tensor.record(name, inputs: [self], outputs: [view], outputsAreViews: true) { grads in [try grads[0].map(backward)] }
         return view
     }
 
@@ -55,7 +55,10 @@ extension Tensor {
                 try $0.reshape(self.sizes)
             }
         }
-        return try clone().view(target)
+        // A copy (torch `_unsafe_view` of a contiguous clone): not a view of anything the caller has.
+        let copy = try clone().view(target)
+        copy.viewOrigin = nil
+        return copy
     }
 
     /// torch: `t[i]` / `select(dim, i)`: drops the dimension.

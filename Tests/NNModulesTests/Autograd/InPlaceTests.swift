@@ -122,3 +122,21 @@ import Testing
         }
     }
 }
+
+/// Outputs of operations computed internally under no_grad are fresh tensors to the caller: an in-place
+/// activation right after them is allowed (VGG's `Linear, ReLU(inplace=True)`).
+@Suite struct InPlaceAfterOperationsTests {
+    @Test func inPlaceActivationAfterEachKindOfLayer() throws {
+        let linear = Linear(3, 4, dtype: .float64)
+        let x = GradCheck.input([2, 2, 3], seed: 9)
+        let cases: [(String, Module, (Tensor) throws -> Tensor)] = [
+            ("Linear 3-D", linear, { try linear($0) }),
+            ("matmul vector", Identity(), { try $0.matmul(GradCheck.input([3], seed: 1)) }),
+            ("softmax", Identity(), { try $0.softmax(dim: -1) * 1 }),
+        ]
+        for (label, module, f) in cases {
+            let relu = ReLU(inplace: true)
+            try LayerGradCheck.check("\(label) then ReLU(inplace=True)", module, inputs: [x]) { try relu(try f($0[0])) }
+        }
+    }
+}
