@@ -23,6 +23,8 @@ public final class AutogradNode {
     var preHooks: [([Tensor?]) throws -> [Tensor?]?] = []
     /// torch: `register_hook` — sees the input gradients (and may replace them) and the output gradients.
     var postHooks: [([Tensor?], [Tensor?]) throws -> [Tensor?]?] = []
+    /// The tensors whose values the backward formula reads, as they were when recorded.
+    var saved: [SavedTensor] = []
 
     static let sequence = Atomic<Int>(0)
 
@@ -68,6 +70,7 @@ public final class AutogradNode {
         guard let backwardFn else {
             throw TorchError.runtimeError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
         }
+        for tensor in saved { try tensor.checkUnchanged() }
         // A node none of whose outputs received a gradient passes none on (its hooks still run).
         var inputGrads = grads.allSatisfy({ $0 == nil })
             ? [Tensor?](repeating: nil, count: nextEdges.count)
@@ -77,10 +80,40 @@ public final class AutogradNode {
     }
 
     /// Frees the saved tensors once used, unless the graph is retained.
-    func release() { backwardFn = nil }
+    func release() {
+        backwardFn = nil
+        saved = []
+    }
 
     /// torch: `grad_fn.register_prehook(hook)`.
     public func registerPreHook(_ hook: @escaping ([Tensor?]) throws -> [Tensor?]?) { preHooks.append(hook) }
     /// torch: `grad_fn.register_hook(hook)`.
     public func registerHook(_ hook: @escaping ([Tensor?], [Tensor?]) throws -> [Tensor?]?) { postHooks.append(hook) }
+}
+
+/// A tensor a backward formula reads (torch `SavedVariable`), with the version of its memory when it was
+/// saved: an in-place change since then would make the gradient silently wrong, so backward refuses.
+struct SavedTensor {
+    let tensor: Tensor
+    let version: Int
+    /// torch: the saved tensor's `grad_fn` and output number, for the message.
+    let producer: String?
+    let outputNr: Int
+
+    init(_ tensor: Tensor) {
+        self.init(tensor, producer: tensor.gradFn?.name, outputNr: tensor.outputNr)
+    }
+
+    init(_ tensor: Tensor, producer: String?, outputNr: Int) {
+        self.tensor = tensor
+        version = tensor.version
+        self.producer = producer
+        self.outputNr = outputNr
+    }
+
+    func checkUnchanged() throws {
+        guard tensor.version != version else { return }
+        let origin = producer.map { ", which is output \(outputNr) of \($0)," } ?? ""
+        throw TorchError.runtimeError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(tensor.dtype.legacyTypeName) \(Tensor.pythonShape(tensor.sizes))]\(origin) is at version \(tensor.version); expected version \(version) instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).")
+    }
 }

@@ -30,7 +30,13 @@ final class BackwardHookState {
         }
         guard GradMode.isEnabled, tensors.contains(where: \.requiresGrad) else { return (args, nil) }
         let outputs = tensors.map { $0.detach() }
-        Tensor.recordOperation("BackwardHookFunctionBackward", inputs: tensors, outputs: outputs) { $0 }
+        // Like PyTorch's BackwardHookFunction, which returns its inputs as views: changing them in place
+        // would bypass the hooks, so it is an error.
+        let origins = tensors.enumerated().map { i, t in
+            ViewOrigin(base: t.viewOrigin?.base ?? t, creation: .customFunction(function: "BackwardHookFunction", output: i))
+        }
+        Tensor.record("BackwardHookFunctionBackward", inputs: tensors, outputs: outputs, outputsAreViews: true) { $0 }
+        for (output, origin) in zip(outputs, origins) { output.viewOrigin = origin }
         if let node = outputs.first?.gradFn { install(node) }
         var values = args
         for (i, t) in zip(index, outputs) { values[i] = .tensor(t) }

@@ -21,19 +21,27 @@ extension Tensor {
                 return [ga, gb]
             }
         case .mul:
-            recordOperation("MulBackward0", inputs: [a, b], outputs: [out]) { g in
+            recordOperation("MulBackward0", inputs: [a, b], outputs: [out], saving: [a, b]) { g in
                 guard let g = g[0] else { return [nil, nil] }
                 let (ga, gb) = try Derivatives.mul(g, a, b)
                 return [ga, gb]
             }
         case .div:
-            recordOperation("DivBackward0", inputs: [a, b], outputs: [out]) { g in
+            recordOperation("DivBackward0", inputs: [a, b], outputs: [out], saving: [a, b]) { g in
                 guard let g = g[0] else { return [nil, nil] }
                 let (ga, gb) = try Derivatives.div(g, a, b)
                 return [ga, gb]
             }
         case .maximum, .minimum:
-            recordUnsupported(op == .maximum ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], outputs: [out])
+            // torch: where(a == b, g/2, g), zeroed where the other operand wins (NaN keeps g on both).
+            let isMaximum = op == .maximum
+            recordOperation(isMaximum ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], outputs: [out], saving: [a, b]) { g in
+                guard let g = g[0] else { return [nil, nil] }
+                func share(_ x: Double, _ y: Double) -> Double { x == y ? 0.5 : ((isMaximum ? x < y : x > y) ? 0 : 1) }
+                let ga = try (try g * (try Derivatives.zip(a, b, share))).sumTo(a.sizes)
+                let gb = try (try g * (try Derivatives.zip(b, a, share))).sumTo(b.sizes)
+                return [ga, gb]
+            }
         }
         return out
     }
@@ -42,27 +50,21 @@ extension Tensor {
         let out = try GradMode.noGrad { try unaryValues(op, dtype: dtype) }
         guard out.dtype.isFloatingPoint else { return out }
         let x = self
-        // Like PyTorch's tanh/sigmoid/exp backward, these read the saved result (a detached alias, so the
-        // output does not keep its own node alive) instead of recomputing the function.
-        let y = out.detach()
-        Tensor.recordOperation(op.gradientName, inputs: [x], outputs: [out]) { grads in
-            guard let g = grads[0] else { return [nil] }
-            switch op {
-            case .tanh: return [try TypedBackward.zip(g, y, dtype: out.dtype) { g, y in g * (1 - y * y) }]
-            case .sigmoid: return [try TypedBackward.zip(g, y, dtype: out.dtype) { g, y in g * y * (1 - y) }]
-            case .exp: return [try TypedBackward.zip(g, y, dtype: out.dtype) { g, y in g * y }]
-            default: return [try TypedBackward.zip(g, x, dtype: out.dtype) { g, x in g * op.derivative(at: x) }]
+        if op.derivativeReadsResult {
+            // Like PyTorch, which saves the result of these (an in-place change of the input is then harmless).
+            // One pass computes g·f′ in the compute type.
+            let y = out.detach()
+            Tensor.recordOperation(op.gradientName, inputs: [x], outputs: [out], saving: [out]) { grads in
+                guard let g = grads[0] else { return [nil] }
+                return [try TypedBackward.zip(g, y, dtype: out.dtype) { g, y in g * op.derivative(fromResult: y) }]
+            }
+        } else {
+            Tensor.recordOperation(op.gradientName, inputs: [x], outputs: [out], saving: [x]) { grads in
+                guard let g = grads[0] else { return [nil] }
+                return [try TypedBackward.zip(g, x, dtype: out.dtype) { g, x in g * op.derivative(at: x) }]
             }
         }
         return out
-    }
-
-    /// Records a node whose backward says that this operation's derivative is not implemented, so a
-    /// gradient can never silently skip it.
-    static func recordUnsupported(_ name: String, inputs: [Tensor?], outputs: [Tensor]) {
-        recordOperation(name, inputs: inputs, outputs: outputs) { _ in
-            throw TorchError.notImplementedError("the derivative of \(name.replacingOccurrences(of: "Backward0", with: "")) is not implemented in nntop yet (reverse-mode autograd, issue #7)")
-        }
     }
 
     /// torch.nn.functional.linear; records `AddmmBackward0` (`MmBackward0` without bias) over the input folded
@@ -75,9 +77,9 @@ extension Tensor {
         let wT = try weight.t()
         let flat = input.rank == 2 ? out : try GradMode.noGrad { try out.reshape([-1, weight.sizes[0]]) }
         recordOperation(bias == nil ? "MmBackward0" : "AddmmBackward0", inputs: [bias, rows, wT].filter { $0 != nil || bias != nil },
-                        outputs: [flat]) { g in
+                        outputs: [flat], saving: [input, weight]) { g in
             guard let g = g[0] else { return bias == nil ? [nil, nil] : [nil, nil, nil] }
-            let gx = try g.matmul(try weight)
+            let gx = try g.matmul(weight)
             // Computed as gW = gᵀ·x in the weight's own [out, in] layout and handed on transposed, so the
             // `weight.t()` node gives AccumulateGrad a contiguous gradient (PyTorch's mm backward does the same).
             let gwT = try g.t().matmul(rows).t()
@@ -92,7 +94,7 @@ extension Tensor {
     /// torch.addmm(input, mat1, mat2).
     public static func addmm(_ input: Tensor, _ mat1: Tensor, _ mat2: Tensor) throws -> Tensor {
         let out = try GradMode.noGrad { try addmmValues(input, mat1, mat2) }
-        recordOperation("AddmmBackward0", inputs: [input, mat1, mat2], outputs: [out]) { g in
+        recordOperation("AddmmBackward0", inputs: [input, mat1, mat2], outputs: [out], saving: [mat1, mat2]) { g in
             guard let g = g[0] else { return [nil, nil, nil] }
             return [try g.sumTo(input.sizes), try g.matmul(try mat2.t()), try mat1.t().matmul(g)]
         }
@@ -103,7 +105,7 @@ extension Tensor {
     public func matmul(_ other: Tensor) throws -> Tensor {
         let out = try GradMode.noGrad { try matmulValues(other) }
         let a = self
-        Tensor.recordOperation(rank == 2 && other.rank == 2 ? "MmBackward0" : "BmmBackward0", inputs: [a, other], outputs: [out]) { g in
+        Tensor.recordOperation(rank == 2 && other.rank == 2 ? "MmBackward0" : "BmmBackward0", inputs: [a, other], outputs: [out], saving: [a, other]) { g in
             guard let g = g[0] else { return [nil, nil] }
             let (ga, gb) = try Derivatives.matmul(g, a, other)
             return [ga, gb]
@@ -137,6 +139,27 @@ extension UnaryOp {
         case .add: return "AddBackward0"
         case .mul: return "MulBackward0"
         case .div: return "DivBackward0"
+        }
+    }
+
+    /// Whether PyTorch's derivative of this function reads its result rather than its input.
+    var derivativeReadsResult: Bool {
+        switch self {
+        case .exp, .tanh, .sigmoid, .relu, .sqrt, .rsqrt: return true
+        default: return false
+        }
+    }
+
+    /// d/dx in terms of the result `y = f(x)`, for the functions where `derivativeReadsResult`.
+    func derivative(fromResult y: Double) -> Double {
+        switch self {
+        case .exp: return y
+        case .tanh: return 1 - y * y
+        case .sigmoid: return y * (1 - y)
+        case .relu: return y > 0 ? 1 : 0
+        case .sqrt: return 0.5 / y
+        case .rsqrt: return -0.5 * y * y * y
+        default: return .nan
         }
     }
 

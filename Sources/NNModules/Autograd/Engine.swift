@@ -70,9 +70,20 @@ extension Tensor {
 
     /// Records `outputs` as computed from `inputs` by an operation named `name` (torch's `*Backward0`
     /// classes); `backward` maps the outputs' gradients to the inputs' gradients (nil where none). Does
-    /// nothing under `noGrad` or when no input requires grad.
-    public static func recordOperation(_ name: String, inputs: [Tensor?], outputs: [Tensor],
+    /// nothing under `noGrad` or when no input requires grad. `saving` names the tensors whose values
+    /// `backward` reads: changing one in place before backward makes backward throw PyTorch's error
+    /// instead of computing a wrong gradient. (A `backward` that reads an output should capture
+    /// `output.detach()`, the same memory without a reference back to the node.)
+    public static func recordOperation(_ name: String, inputs: [Tensor?], outputs: [Tensor], saving: [Tensor?] = [],
                                        backward: @escaping ([Tensor?]) throws -> [Tensor?]) {
+        record(name, inputs: inputs, outputs: outputs, saving: saving, outputsAreViews: false, backward: backward)
+    }
+
+    /// `recordOperation`; `outputsAreViews` keeps the outputs' view origin (view operations, and the view
+    /// an in-place change rebased). Any other operation's outputs are new tensors to autograd, even when
+    /// its kernel returned a view of a temporary.
+    static func record(_ name: String, inputs: [Tensor?], outputs: [Tensor], saving: [Tensor?] = [], outputsAreViews: Bool,
+                       backward: @escaping ([Tensor?]) throws -> [Tensor?]) {
         guard GradMode.isEnabled, inputs.contains(where: { $0?.requiresGrad ?? false }) else { return }
         let edges: [AutogradNode.Edge?] = inputs.map { input in
             guard let input, input.requiresGrad else { return nil }
@@ -80,9 +91,16 @@ extension Tensor {
             return .init(node: AutogradNode.accumulator(for: input), inputNr: 0)
         }
         let node = AutogradNode(name: name, nextEdges: edges, outputCount: outputs.count, backward: backward)
+        // A saved output is kept as a detached alias: the node must not keep its own output alive.
+        node.saved = saving.compactMap { tensor in
+            guard let tensor else { return nil }
+            guard let i = outputs.firstIndex(where: { $0 === tensor }) else { return SavedTensor(tensor) }
+            return SavedTensor(tensor.detach(), producer: name, outputNr: i)
+        }
         for (i, output) in outputs.enumerated() {
             output.gradFn = node
             output.outputNr = i
+            if !outputsAreViews { output.viewOrigin = nil }
         }
     }
 
@@ -95,7 +113,7 @@ extension Tensor {
             throw TorchError.runtimeError("sumTo: cannot reduce \(torchSize(sizes)) to \(torchSize(shape))")
         }
         let dims = Array(0..<lead) + shape.indices.filter { shape[$0] == 1 && sizes[$0 + lead] != 1 }.map { $0 + lead }
-        let reduced = dims.isEmpty ? self : try GradMode.noGrad { try sum(dims: dims, keepdim: true) }
+        let reduced = dims.isEmpty ? self : try sum(dims: dims, keepdim: true)
         return try reduced.reshape(shape)
     }
 

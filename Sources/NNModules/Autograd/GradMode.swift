@@ -4,11 +4,13 @@ public enum GradMode {
     @TaskLocal public static var isEnabled = true
 
     /// torch: `with torch.no_grad():`.
+    @discardableResult
     public static func noGrad<T>(_ body: () throws -> T) rethrows -> T {
         try $isEnabled.withValue(false, operation: body)
     }
 
     /// torch: `with torch.enable_grad():`.
+    @discardableResult
     public static func enableGrad<T>(_ body: () throws -> T) rethrows -> T {
         try $isEnabled.withValue(true, operation: body)
     }

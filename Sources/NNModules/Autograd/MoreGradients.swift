@@ -7,7 +7,7 @@ extension Tensor {
         let statistics = training ? nil : try GradMode.noGrad { (try runningMean?.clone(), try runningVar?.clone()) }
         let out = try GradMode.noGrad { try batchNormValues(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, training: training, momentum: momentum, eps: eps) }
         let channels = input.sizes[1]
-        recordOperation("NativeBatchNormBackward0", inputs: [input, weight, bias], outputs: [out]) { grads in
+        recordOperation("NativeBatchNormBackward0", inputs: [input, weight, bias], outputs: [out], saving: [input, weight]) { grads in
             guard let g = grads[0] else { return [nil, nil, nil] }
             // Channel-major rows: [C, N·spatial].
             func rows(_ t: Tensor) throws -> Tensor { try t.transpose(0, 1).contiguous().reshape([channels, -1]) }
@@ -48,7 +48,7 @@ extension Tensor {
     public static func rmsNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, eps: Double) throws -> Tensor {
         let out = try GradMode.noGrad { try rmsNormValues(input, normalizedShape: normalizedShape, weight: weight, eps: eps) }
         let n = normalizedShape.reduce(1, *)
-        recordOperation("RmsNormBackward0", inputs: [input, weight], outputs: [out]) { grads in
+        recordOperation("RmsNormBackward0", inputs: [input, weight], outputs: [out], saving: [input, weight]) { grads in
             guard let g = grads[0] else { return [nil, nil] }
             let gNormalized = try weight.map { try g * $0 } ?? g
             let gInput = try Derivatives.normalizeRows(gNormalized, input: try input.contiguous(), rowLength: n, eps: eps, centered: false)

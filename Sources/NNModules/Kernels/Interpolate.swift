@@ -8,6 +8,13 @@ extension Tensor {
     ///   modes and input ranks that do not fit the mode; NotImplementedError for bicubic and area.
     func interpolateValues(size: IntOrTuple? = nil, scaleFactor: Double? = nil, mode: String = "nearest",
                             alignCorners: Bool? = nil, recomputeScaleFactor: Bool? = nil) throws -> Tensor {
+        try interpolationAxes(size: size, scaleFactor: scaleFactor, mode: mode, alignCorners: alignCorners,
+                              recomputeScaleFactor: recomputeScaleFactor).reduce(self) { try $0.interpolated(along: $1) }
+    }
+
+    /// What `interpolate` does to each spatial axis, in order (the derivative walks them back).
+    func interpolationAxes(size: IntOrTuple?, scaleFactor: Double?, mode: String, alignCorners: Bool?,
+                           recomputeScaleFactor: Bool?) throws -> [InterpolationAxis] {
         let nearestModes = ["nearest", "nearest-exact", "area"]
         if nearestModes.contains(mode) && alignCorners != nil {
             throw TorchError.valueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
@@ -37,21 +44,18 @@ extension Tensor {
         guard (3...5).contains(rank), ["nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area"].contains(mode) else {
             throw TorchError.notImplementedError("Input Error: Only 3D, 4D and 5D input Tensors supported (got \(rank)D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got \(mode))")
         }
-        var result: Tensor = self
-        for d in 0..<dims {
+        return try (0..<dims).map { d in
             let (input, output, scale) = (sizes[d + 2], outputSize[d], scales?[d])
             switch mode {
             case "nearest", "nearest-exact":
-                var maps = [[Int]?](repeating: nil, count: rank)
-                maps[d + 2] = (0..<output).map { nearestSource($0, input: input, output: output, scale: scale, exact: mode == "nearest-exact") }
-                result = try result.gathered(maps: maps)
+                let sources = (0..<output).map { nearestSource($0, input: input, output: output, scale: scale, exact: mode == "nearest-exact") }
+                return InterpolationAxis(axis: d + 2, lower: sources, upper: nil, upperWeight: [])
             case "linear", "bilinear", "trilinear":
-                result = try result.linearlyInterpolated(axis: d + 2, output: output, scale: scale, alignCorners: alignCorners ?? false)
+                return linearAxis(d + 2, input: input, output: output, scale: scale, alignCorners: alignCorners ?? false)
             default:
                 throw TorchError.notImplementedError("interpolate with mode='\(mode)' is not implemented in nntop")
             }
         }
-        return result
     }
 
     /// PyTorch's `nearest_idx` / `nearest_neighbor_exact_compute_source_index`, in float like its kernel.
@@ -64,8 +68,7 @@ extension Tensor {
     }
 
     /// Linear interpolation along `axis` with `area_pixel_compute_source_index`'s half-pixel or corner rule.
-    private func linearlyInterpolated(axis: Int, output: Int, scale: Double?, alignCorners: Bool) throws -> Tensor {
-        let input = sizes[axis]
+    private func linearAxis(_ axis: Int, input: Int, output: Int, scale: Double?, alignCorners: Bool) -> InterpolationAxis {
         let step: Double
         if alignCorners {
             step = output > 1 ? Double(input - 1) / Double(output - 1) : 0
@@ -80,14 +83,34 @@ extension Tensor {
             upper.append(i0 + (i0 < input - 1 ? 1 : 0))
             upperWeight.append(min(max(source - Double(i0), 0), 1))
         }
+        return InterpolationAxis(axis: axis, lower: lower, upper: upper, upperWeight: upperWeight)
+    }
+
+    /// One interpolation step: a gather (nearest) or the weighted sum of two gathers (linear modes).
+    func interpolated(along step: InterpolationAxis) throws -> Tensor {
         var maps = [[Int]?](repeating: nil, count: rank)
-        var weightShape = [Int](repeating: 1, count: rank)
-        weightShape[axis] = output
+        maps[step.axis] = step.lower
+        guard let upper = step.upper else { return try gathered(maps: maps) }
         let dtype = floatResult
-        maps[axis] = lower
-        let low = try gathered(maps: maps) * Tensor(upperWeight.map { 1 - $0 }, shape: weightShape, dtype: dtype)
-        maps[axis] = upper
-        let high = try gathered(maps: maps) * Tensor(upperWeight, shape: weightShape, dtype: dtype)
+        let low = try gathered(maps: maps) * Tensor(step.upperWeight.map { 1 - $0 }, shape: step.weightShape(rank: rank), dtype: dtype)
+        maps[step.axis] = upper
+        let high = try gathered(maps: maps) * Tensor(step.upperWeight, shape: step.weightShape(rank: rank), dtype: dtype)
         return try low + high
+    }
+}
+
+/// One spatial axis of an interpolation: output index `o` reads input index `lower[o]` (nearest modes), or
+/// blends it with `upper[o]`, which weighs `upperWeight[o]` (linear modes).
+struct InterpolationAxis {
+    let axis: Int
+    let lower: [Int]
+    let upper: [Int]?
+    let upperWeight: [Double]
+
+    /// The weights' broadcast shape: the output length on `axis`, 1 elsewhere.
+    func weightShape(rank: Int) -> [Int] {
+        var shape = [Int](repeating: 1, count: rank)
+        shape[axis] = lower.count
+        return shape
     }
 }

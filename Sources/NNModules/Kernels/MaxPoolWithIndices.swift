@@ -33,7 +33,10 @@ extension Tensor {
             }
         }
         let out = Tensor(values, shape: outShape, dtype: input.dtype)
-        Tensor.recordUnsupported("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out])
-        return (out, Tensor(indices, shape: outShape, dtype: .int64))
+        let positions = Tensor(indices, shape: outShape, dtype: .int64)
+        Tensor.recordOperation("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out]) { grads in
+            [try grads[0].map { try maxPool2dGradient($0, indices: positions, input: input) }]
+        }
+        return (out, positions)
     }
 }

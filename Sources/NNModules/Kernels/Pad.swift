@@ -14,6 +14,12 @@ extension Tensor {
     /// - Throws: PyTorch's errors for odd or too long `pad`, reflect padding not smaller than the input,
     ///   circular padding wrapping more than once, and non-constant padding of unsupported ranks.
     func padValues(_ pad: [Int], mode: PadMode = .constant, value: Double = 0) throws -> Tensor {
+        try gathered(maps: try padMaps(pad, mode: mode), fill: value)
+    }
+
+    /// Per dimension, the source index of each padded index (−1 for the constant fill), as `gathered`
+    /// takes them; the derivative scatters back through the same maps.
+    func padMaps(_ pad: [Int], mode: PadMode) throws -> [[Int]?] {
         guard pad.count % 2 == 0 else { throw TorchError.runtimeError("Padding length must be divisible by 2") }
         let padded = pad.count / 2
         guard padded <= rank else {
@@ -36,7 +42,7 @@ extension Tensor {
                 }
             }
         }
-        return try gathered(maps: maps, fill: value)
+        return maps
     }
 
     private func checkPad(_ before: Int, _ after: Int, dim d: Int, mode: PadMode) throws {

@@ -95,7 +95,7 @@ extension Tensor {
 
     /// torch: `sum(dims, keepdim)`.
     public func sum(dims: [Int], keepdim: Bool = false) throws -> Tensor {
-        try reduce(.sum, dims: dims, keepdim: keepdim, dtype: sumType)
+        try reduced(.sum, dims: dims, keepdim: keepdim, dtype: sumType)
     }
 
     /// torch: `mean()` over all elements.
@@ -109,25 +109,25 @@ extension Tensor {
 
     /// torch.mean(dim, keepdim): RMSNorm's `pow(2).mean(-1, keepdim=True)`, global average pooling.
     public func mean(dims: [Int], keepdim: Bool = false) throws -> Tensor {
-        try reduce(.mean, dims: dims, keepdim: keepdim, dtype: try meanType)
+        try reduced(.mean, dims: dims, keepdim: keepdim, dtype: try meanType)
     }
 
     public func mean(dim: Int, keepdim: Bool = false) throws -> Tensor { try mean(dims: [dim], keepdim: keepdim) }
 
     /// torch: `var(dims, correction=1, keepdim)`.
     public func variance(dims: [Int], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
-        try reduce(.variance(correction: correction), dims: dims, keepdim: keepdim, dtype: try meanType)
+        try reduced(.variance(correction: correction), dims: dims, keepdim: keepdim, dtype: try meanType)
     }
 
     /// torch: `amax(dims, keepdim)`; all dimensions when `dims` is empty. (Named like torch's `amax`:
     /// a method called `max` would shadow `Swift.max` in every Tensor extension.)
     public func amax(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
-        try reduce(.max, dims: dims, keepdim: keepdim, dtype: dtype)
+        try reduced(.max, dims: dims, keepdim: keepdim, dtype: dtype)
     }
 
     /// torch: `amin(dims, keepdim)`; all dimensions when `dims` is empty.
     public func amin(dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
-        try reduce(.min, dims: dims, keepdim: keepdim, dtype: dtype)
+        try reduced(.min, dims: dims, keepdim: keepdim, dtype: dtype)
     }
 
     /// torch: `argmax(dim, keepdim)`; without `dim`, the index into the flattened tensor.

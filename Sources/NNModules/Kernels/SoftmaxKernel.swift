@@ -6,11 +6,12 @@ extension Tensor {
     public func softmax(dim: Int) throws -> Tensor {
         let out = try GradMode.noGrad { try softmaxFamily(dim: dim, log: false) }
         let d = rank == 0 ? 0 : try normalizeDim(dim)
-        Tensor.recordOperation("SoftmaxBackward0", inputs: [self], outputs: [out]) { grads in
+        let y = out.detach()
+        Tensor.recordOperation("SoftmaxBackward0", inputs: [self], outputs: [out], saving: [out]) { grads in
             [try grads[0].map { g in
-                guard out.rank > 0 else { return try g * 0.0 }
-                let last = out.rank - 1
-                return try Derivatives.softmaxLastDim(try g.transpose(d, last).contiguous(), output: try out.transpose(d, last).contiguous())
+                guard y.rank > 0 else { return try g * 0.0 }
+                let last = y.rank - 1
+                return try Derivatives.softmaxLastDim(try g.transpose(d, last).contiguous(), output: try y.transpose(d, last).contiguous())
                     .transpose(d, last).contiguous()
             }]
         }
@@ -21,11 +22,12 @@ extension Tensor {
     public func logSoftmax(dim: Int) throws -> Tensor {
         let out = try GradMode.noGrad { try softmaxFamily(dim: dim, log: true) }
         let d = rank == 0 ? 0 : try normalizeDim(dim)
-        Tensor.recordOperation("LogSoftmaxBackward0", inputs: [self], outputs: [out]) { grads in
+        let y = out.detach()
+        Tensor.recordOperation("LogSoftmaxBackward0", inputs: [self], outputs: [out], saving: [out]) { grads in
             [try grads[0].map { g in
-                guard out.rank > 0 else { return try g * 0.0 }
-                let last = out.rank - 1
-                return try Derivatives.logSoftmaxLastDim(try g.transpose(d, last).contiguous(), output: try out.transpose(d, last).contiguous())
+                guard y.rank > 0 else { return try g * 0.0 }
+                let last = y.rank - 1
+                return try Derivatives.logSoftmaxLastDim(try g.transpose(d, last).contiguous(), output: try y.transpose(d, last).contiguous())
                     .transpose(d, last).contiguous()
             }]
         }

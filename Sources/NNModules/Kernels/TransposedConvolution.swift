@@ -36,7 +36,7 @@ func col2im<T: BinaryFloatingPoint>(_ cols: UnsafePointer<T>, _ image: UnsafeMut
 
 extension Tensor {
     /// `weight` is [inChannels, outChannels/groups, kh, kw] like PyTorch's transposed weights.
-    static func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvTranspose2dGeometry) throws -> Tensor {
+    static func convTranspose2dValues(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvTranspose2dGeometry) throws -> Tensor {
         let outType = TypePromotion.result(input.dtype, weight.dtype)
         guard g.outH > 0, g.outW > 0 else {
             throw TorchError.runtimeError("Given input size per channel: (\(g.height) x \(g.width)). Calculated output size per channel: (\(g.outH) x \(g.outW)). Output size is too small")

@@ -11,18 +11,14 @@ open class Activation: Module {
     /// The function itself (a `Tensor` method); subclasses override.
     open func compute(_ input: Tensor) throws -> Tensor { input }
 
+    /// In place, the input takes the result's values and history (PyTorch's `relu_`). The derivative
+    /// reads the input's values, so under autograd it is computed from a copy of them.
     override open func forward(_ input: Tensor) throws -> Tensor {
         guard inplace && !input.isMeta else { return try compute(input) }
-        guard GradMode.isEnabled && input.requiresGrad else {
-            try input.copy_(try compute(input))
-            return input
-        }
-        // In a recorded graph the function's node must see the values before they are overwritten, and the
-        // input becomes its output (torch: ReluBackward0 is then `input.grad_fn`).
-        if input.isLeaf { throw TorchError.runtimeError(Tensor.leafInPlaceMessage) }
-        let out = try compute(try input.copyKeepingHistory())
-        try GradMode.noGrad { _ = try input.copy_(out) }
-        input.rebaseHistory(onto: out)
+        try input.checkInPlace()
+        let out = try compute(GradMode.isEnabled && input.requiresGrad ? try input.clone() : input)
+        try GradMode.noGrad { try input.copy_(out) }
+        input.rebaseHistory(onto: out, adopt: true)
         return input
     }
 
@@ -125,17 +121,25 @@ public final class Dropout: Module {
     override public func extraRepr() -> String { "p=\(pythonFloat(p)), inplace=\(pythonBool(inplace))" }
     override public func forward(_ input: Tensor) throws -> Tensor {
         guard training, p > 0, !input.isMeta else { return input }
-        let keep = 1 - p
-        let scale = DefaultGenerator.withGenerator { gen in
-            (0..<input.count).map { _ in Double(gen.uniformFloat(0, 1)) < keep ? 1 / keep : 0 }
-        }
-        let mask = Tensor(scale, shape: input.sizes, dtype: input.dtype)
+        let mask = Dropout.mask(input.sizes, p: p, dtype: input.dtype)
         let result = try GradMode.noGrad { try input * mask }
         Tensor.recordOperation("NativeDropoutBackward0", inputs: [input], outputs: [result]) { g in [try g[0].map { try $0 * mask }] }
         if inplace {
-            try input.copy_(result)
+            try input.checkInPlace()
+            try GradMode.noGrad { try input.copy_(result) }
+            input.rebaseHistory(onto: result, adopt: true)
             return input
         }
         return result
+    }
+
+    /// The scaled keep mask: 1/(1−p) with probability 1−p, else 0, drawn from the default generator one
+    /// element at a time (RNN layers draw theirs the same way).
+    static func mask(_ shape: [Int], p: Double, dtype: DType) -> Tensor {
+        let keep = 1 - p
+        let scale = DefaultGenerator.withGenerator { gen in
+            (0..<shape.reduce(1, *)).map { _ in Double(gen.uniformFloat(0, 1)) < keep ? 1 / keep : 0 }
+        }
+        return Tensor(scale, shape: shape, dtype: dtype)
     }
 }

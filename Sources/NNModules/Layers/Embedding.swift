@@ -57,6 +57,11 @@ extension Embedding {
     /// place to `max_norm / (norm + 1e-7)` of itself, before the lookup (so the output already sees it).
     private func renormalizeRows(_ weight: Tensor, indices: Tensor, maxNorm: Double) throws {
         if weight.isMeta || indices.isMeta { return }
+        // F.embedding runs the renormalization under torch.no_grad().
+        try GradMode.noGrad { try renormalizeRowsValues(weight, indices: indices, maxNorm: maxNorm) }
+    }
+
+    private func renormalizeRowsValues(_ weight: Tensor, indices: Tensor, maxNorm: Double) throws {
         let rows = weight.sizes[0]
         for index in Set(try indices.toDoubles().map { Int($0) }) where index >= 0 && index < rows {
             let row = try weight.select(0, index)

@@ -47,7 +47,7 @@ public final class CrossEntropyLoss: Module {
         default: out = Tensor([perSample.reduce(0, +) / Double(counted)], shape: [], dtype: logits.dtype)
         }
         let mean = reduction == "mean", perSampleLoss = reduction == "none", ignore = ignoreIndex
-        Tensor.recordOperation("NllLossBackward0", inputs: [input], outputs: [out]) { grads in
+        Tensor.recordOperation("NllLossBackward0", inputs: [input], outputs: [out], saving: [input, target]) { grads in
             guard let g = grads[0] else { return [nil] }
             if perSampleLoss {
                 let softmaxGrad = try Derivatives.crossEntropy(1, logits: logits, targets: labels, ignoreIndex: ignore, mean: false)
@@ -88,7 +88,7 @@ public final class MSELoss: Module {
         }
         let scale = reduction == "mean" ? 2.0 / Double(max(input.count, 1)) : 2.0
         let reduced = reduction != "none"
-        Tensor.recordOperation("MseLossBackward0", inputs: [input, target], outputs: [out]) { grads in
+        Tensor.recordOperation("MseLossBackward0", inputs: [input, target], outputs: [out], saving: [input, target]) { grads in
             guard let g = grads[0] else { return [nil, nil] }
             let upstream = reduced ? try g.reshape([]).expand(diff.sizes) : g
             let gi = try (try diff * scale) * upstream

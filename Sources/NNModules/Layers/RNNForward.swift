@@ -5,9 +5,9 @@ import Foundation
 /// concatenated directions pass through dropout in training mode. Batched or unbatched, batch_first, with or
 /// without initial states, and LSTM projections (`proj_size`).
 extension RNNBase {
-    private var directions: Int { bidirectional ? 2 : 1 }
+    var directions: Int { bidirectional ? 2 : 1 }
     /// The size of `h` (the projection size for a projected LSTM).
-    private var outputHiddenSize: Int { projSize > 0 ? projSize : hiddenSize }
+    var outputHiddenSize: Int { projSize > 0 ? projSize : hiddenSize }
 
     func recurrentForward(_ args: [Value], kwargs: Kwargs) throws -> Value {
         guard let input = (args.first ?? kwargs["input"])?.tensor else {
@@ -27,9 +27,8 @@ extension RNNBase {
         guard x.sizes[2] == inputSize else {
             throw TorchError.runtimeError("input.size(-1) must be equal to input_size. Expected \(inputSize), got \(x.sizes[2])")
         }
-        var (output, hN, cN) = try GradMode.noGrad { try run(x, h0: h0, c0: c0) }
-        Tensor.recordUnsupported(mode == "LSTM" ? "MkldnnRnnLayerBackward0" : "RnnBackward0",
-                                 inputs: [x, h0, c0] + parameters(recurse: false), outputs: [output, hN, cN])
+        var (output, hN, cN, masks) = try GradMode.noGrad { try run(x, h0: h0, c0: c0) }
+        recordRecurrence(x: x, h0: h0, c0: c0, outputs: [output, hN, cN], dropoutMasks: masks)
         if batchFirst { output = try output.transpose(0, 1) }
         if !batched {
             output = try output.squeeze(batchFirst ? 0 : 1)
@@ -77,18 +76,19 @@ extension RNNBase {
         return (h3, zerosC)
     }
 
-    /// All layers over a sequence-first [L, N, input] tensor → (output, h_n, c_n).
-    private func run(_ x: Tensor, h0: Tensor, c0: Tensor) throws -> (Tensor, Tensor, Tensor) {
+    /// All layers over a sequence-first [L, N, input] tensor → (output, h_n, c_n) and the dropout masks
+    /// applied between layers (for the derivative).
+    private func run(_ x: Tensor, h0: Tensor, c0: Tensor) throws -> (Tensor, Tensor, Tensor, [Tensor]) {
         let (length, batch) = (x.sizes[0], x.sizes[1])
         guard length > 0 else { throw TorchError.runtimeError("Expected sequence length to be larger than 0 in RNN") }
         // Meta inputs and empty batches only need the shapes.
         if x.isMeta || h0.isMeta || batch == 0 {
             let device: Device = x.isMeta || h0.isMeta ? .meta : .cpu
             func empty(_ shape: [Int]) -> Tensor { Tensor.empty(shape, dtype: x.dtype, device: device) }
-            return (empty([length, batch, directions * outputHiddenSize]), empty(h0.sizes), empty(c0.sizes))
+            return (empty([length, batch, directions * outputHiddenSize]), empty(h0.sizes), empty(c0.sizes), [])
         }
         var layerInput = x
-        var finalH: [Tensor] = [], finalC: [Tensor] = []
+        var finalH: [Tensor] = [], finalC: [Tensor] = [], masks: [Tensor] = []
         for layer in 0..<numLayers {
             var perDirection: [Tensor] = []
             for direction in 0..<directions {
@@ -101,11 +101,12 @@ extension RNNBase {
             }
             layerInput = try Tensor.cat(perDirection, dim: 2)
             if training && dropout > 0 && layer < numLayers - 1 {
-                layerInput = try Dropout(p: dropout).forward(layerInput)
+                masks.append(Dropout.mask(layerInput.sizes, p: dropout, dtype: layerInput.dtype))
+                layerInput = try layerInput * masks[layer]
             }
         }
         func stack(_ states: [Tensor]) throws -> Tensor { try Tensor.cat(try states.map { try $0.unsqueeze(0) }, dim: 0) }
-        return (layerInput, try stack(finalH), try stack(finalC))
+        return (layerInput, try stack(finalH), try stack(finalC), masks)
     }
 
     /// One layer, one direction: returns the [L, N, h] outputs and the final h [N, h] and c [N, hidden].

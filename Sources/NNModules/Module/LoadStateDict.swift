@@ -90,7 +90,8 @@ extension Module {
                         try setAttribute(name, .tensor(input))
                     }
                 } else {
-                    try param.copy_(input)
+                    // PyTorch's _load_from_state_dict copies under torch.no_grad().
+                    try GradMode.noGrad { try param.copy_(input) }
                 }
             } catch {
                 errorMsgs.append("While copying the parameter named \"\(key)\", whose dimensions in the model are \(torchSize(param.sizes)) and whose dimensions in the checkpoint are \(torchSize(input.sizes)), an exception occurred : ('\(error)',).")

@@ -61,13 +61,16 @@ extension Tensor {
     @discardableResult
     public func copy_(_ source: Tensor) throws -> Self {
         try checkInitialized("copy_")
-        let expanded = try source.expand(sizes)
+        let expanded = try GradMode.noGrad { try source.expand(sizes) }
         if device == .meta { return self }
         if source.device == .meta {
             throw TorchError.notImplementedError("Cannot copy out of meta tensor; no data!")
         }
+        try checkInPlace(with: [source])
         let overlaps = source.storage === storage
-        try Tensor.copyElements(from: overlaps ? try expanded.clone() : expanded, to: self)
+        try GradMode.noGrad { try Tensor.copyElements(from: overlaps ? try expanded.clone() : expanded, to: self) }
+        bumpVersion()
+        rebaseHistory(onto: source)
         return self
     }
 }

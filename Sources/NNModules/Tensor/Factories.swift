@@ -53,11 +53,14 @@ extension Tensor {
     }
 
     // MARK: - In-place fills (torch: fill_, zero_, uniform_, normal_)
+    // On a leaf (a parameter) these act as torch.nn.init does, without autograd; on a tensor computed under
+    // autograd they cut its history like PyTorch's in-place fills: the old values get no gradient.
 
     @discardableResult
     public func fill_(_ value: Double) throws -> Self {
         try checkInitialized("fill_")
         fillUnchecked(value)
+        filledInPlace()
         return self
     }
 
@@ -68,6 +71,7 @@ extension Tensor {
     public func uniform_(_ from: Double = 0, _ to: Double = 1) throws -> Self {
         try checkInitialized("uniform_")
         uniformUnchecked(from, to)
+        filledInPlace()
         return self
     }
 
@@ -75,7 +79,16 @@ extension Tensor {
     public func normal_(mean: Double = 0, std: Double = 1) throws -> Self {
         try checkInitialized("normal_")
         normalUnchecked(mean: mean, std: std)
+        filledInPlace()
         return self
+    }
+
+    /// Counts the change; a computed tensor's new values no longer depend on its history.
+    private func filledInPlace() {
+        bumpVersion()
+        let initializing = isLeaf || (base.map { $0.isLeaf && $0.requiresGrad } ?? false)
+        guard GradMode.isEnabled, requiresGrad, !initializing else { return }
+        rebaseHistory(onto: Tensor.zeros([], dtype: dtype))
     }
 
     func fillUnchecked(_ value: Double) {

@@ -83,7 +83,22 @@ public enum DefaultGenerator {
     }
 
     public static func withGenerator<T>(_ body: (inout MersenneTwister) throws -> T) rethrows -> T {
-        try shared.withLock { try body(&$0) }
+        if let forked = forked { return try forked.state.withLock { try body(&$0) } }
+        return try shared.withLock { try body(&$0) }
+    }
+
+    /// A generator private to one task, so a seeded computation is reproducible while other threads draw.
+    final class Fork: Sendable {
+        let state: Mutex<MersenneTwister>
+        init(seed: UInt64) { state = Mutex(MersenneTwister(seed: seed)) }
+    }
+
+    @TaskLocal static var forked: Fork?
+
+    /// torch: `with torch.random.fork_rng(): torch.manual_seed(seed); ...` — `body` draws from its own
+    /// generator seeded with `seed`; the process-wide generator is neither used nor changed.
+    public static func forkRNG<T>(seed: UInt64, _ body: () throws -> T) rethrows -> T {
+        try $forked.withValue(Fork(seed: seed), operation: body)
     }
 }
 

@@ -12,6 +12,9 @@ public final class Storage: @unchecked Sendable {
 
     /// torch: `is_shared()` — true once `share_memory_()` moved the bytes into a shared mapping.
     public var isShared: Bool { sharedMapping }
+    /// The version counter every tensor over this memory shares (torch `_version`): in-place operations
+    /// bump it.
+    public internal(set) var version = 0
 
     /// Fresh, uninitialized memory (torch.empty semantics); 64-byte aligned for vector kernels.
     public init(byteCount: Int) {

@@ -21,6 +21,9 @@ public class Tensor: CustomStringConvertible {
     /// The `AccumulateGrad` node of a leaf that requires grad while a graph uses it. Weak, as in PyTorch:
     /// the node keeps the leaf alive (so a temporary input still receives `.grad`), not the other way round.
     weak var accumulateNode: AutogradNode?
+    /// For a view made by a view operation: the tensor whose memory it views and how it was made (torch
+    /// `_base` and the view's creation meta), which decide what an in-place change of the view does.
+    var viewOrigin: ViewOrigin?
 
     public init(storage: Storage?, storageOffset: Int = 0, shape: [Int], strides: [Int]? = nil,
                 dtype: DType, device: Device) {
@@ -174,6 +177,13 @@ public class Tensor: CustomStringConvertible {
 
     /// torch: `detach()` — a new Tensor object over the same memory, not requiring grad.
     public func detach() -> Tensor { Tensor(sharing: self) }
+
+    /// torch: `_base` — the tensor this one is a view of (nil unless made by a view operation).
+    public var base: Tensor? { viewOrigin?.base }
+
+    /// torch: `_version` — how many in-place changes the memory this tensor shares (with its views and
+    /// detached aliases) has seen.
+    public var version: Int { storage?.version ?? 0 }
 
     public var description: String { TensorFormatter.repr(self) }
 }

@@ -4,12 +4,14 @@ extension Tensor {
     /// Records `view` as computed from self when grad is being recorded; `backward` maps the view's
     /// gradient to one of self's shape.
     func recordView(_ name: String, _ view: Tensor, _ backward: @escaping (Tensor) throws -> Tensor) -> Tensor {
-        Tensor.recordOperation(name, inputs: [self], outputs: [view]) { grads in [try grads[0].map(backward)] }
+        Tensor.record(name, inputs: [self], outputs: [view], outputsAreViews: true) { grads in [try grads[0].map(backward)] }
         return view
     }
 
     func makeView(shape: [Int], strides: [Int], offset: Int) -> Tensor {
-        Tensor(storage: storage, storageOffset: offset, shape: shape, strides: strides, dtype: dtype, device: device)
+        let view = Tensor(storage: storage, storageOffset: offset, shape: shape, strides: strides, dtype: dtype, device: device)
+        view.viewOrigin = ViewOrigin(viewing: self)
+        return view
     }
 
     /// Resolves one `-1` in a requested shape against the element count.
@@ -53,7 +55,10 @@ extension Tensor {
                 try $0.reshape(self.sizes)
             }
         }
-        return try clone().view(target)
+        // A copy (torch `_unsafe_view` of a contiguous clone): not a view of anything the caller has.
+        let copy = try clone().view(target)
+        copy.viewOrigin = nil
+        return copy
     }
 
     /// torch: `t[i]` / `select(dim, i)`: drops the dimension.

@@ -2,8 +2,7 @@ import Foundation
 import NNModules
 import Testing
 
-/// Gradients through the real operations (not test-defined ones) against float64 finite differences,
-/// and the clear error of an operation whose derivative nntop does not have yet.
+/// Gradients through the real operations (not test-defined ones) against float64 finite differences.
 @Suite struct WiredOpsTests {
     @Test func elementwiseViewsAndReductions() throws {
         let x = GradCheck.input([2, 3], seed: 3)
@@ -42,7 +41,7 @@ import Testing
         let w = try #require(conv.weight)
         let numeric = try GradCheck.numerical(w.detach(), g) { weight in
             let probe = try Conv2d(4, 6, kernelSize: [3, 2], stride: 2, padding: 1, dilation: [1, 2], groups: 2, dtype: .float64)
-            try probe.loadStateDict(StateDict(tensors: [("weight", weight), ("bias", try #require(conv.bias))]))
+            _ = try probe.loadStateDict(StateDict(tensors: [("weight", weight), ("bias", try #require(conv.bias))]))
             return try pool(try probe(x))
         }
         try GradCheck.expectClose(try #require(w.grad), numeric, "conv weight")
@@ -50,8 +49,10 @@ import Testing
 
     @Test func layerNormAndEmbeddingMatchFiniteDifferences() throws {
         let norm = LayerNorm(4, dtype: .float64)
-        try norm.parameter("weight")?.copy_(GradCheck.input([4], seed: 21))
-        try norm.parameter("bias")?.copy_(GradCheck.input([4], seed: 22))
+        try GradMode.noGrad {
+            try norm.parameter("weight")?.copy_(GradCheck.input([4], seed: 21))
+            try norm.parameter("bias")?.copy_(GradCheck.input([4], seed: 22))
+        }
         let x = GradCheck.input([3, 4], seed: 20), g = GradCheck.input([3, 4], seed: 23)
         try GradCheck.expectClose(try GradCheck.analytical(x, g) { try norm($0) }, try GradCheck.numerical(x, g) { try norm($0) }, "layer_norm input")
         try norm.zeroGrad()
@@ -74,7 +75,7 @@ import Testing
 
     @Test func batchNormRMSNormCatAndAdaptivePoolMatchFiniteDifferences() throws {
         let bn = BatchNorm2d(3, dtype: .float64)
-        try bn.weight?.copy_(GradCheck.input([3], seed: 31))
+        try GradMode.noGrad { try bn.weight?.copy_(GradCheck.input([3], seed: 31)) }
         let x = GradCheck.input([2, 3, 2, 3], seed: 30)
         let g = GradCheck.input([2, 3, 1, 1], seed: 32)
         let pool = AdaptiveAvgPool2d([1, 1])
@@ -83,7 +84,7 @@ import Testing
             let f: (Tensor) throws -> Tensor = { try pool(try bn($0)) }
             // Running statistics move during training forwards; compare on a copy of the state each time.
             let state = try bn.stateDict().map { ($0.key, try #require($0.value.tensor).clone()) }
-            let restore = { try bn.loadStateDict(StateDict(tensors: state)) }
+            let restore = { _ = try bn.loadStateDict(StateDict(tensors: state)) }
             let a = try GradCheck.analytical(x, g) { try restore(); return try f($0) }
             let n = try GradCheck.numerical(x, g) { try restore(); return try f($0) }
             try GradCheck.expectClose(a, n, "batch_norm training=\(training)", tolerance: 1e-5)
@@ -92,15 +93,6 @@ import Testing
         let y = GradCheck.input([2, 4], seed: 33), gy = GradCheck.input([2, 8], seed: 34)
         let f: (Tensor) throws -> Tensor = { try Tensor.cat([try rms($0), try $0.exp()], dim: 1) }
         try GradCheck.expectClose(try GradCheck.analytical(y, gy, f), try GradCheck.numerical(y, gy, f), "rms_norm + cat")
-    }
-
-    @Test func operationsWithoutADerivativeSaySo() throws {
-        let norm = try GroupNorm(1, 2)
-        let y = try norm(try Tensor.ones([2, 2, 3]).requiresGrad_())
-        #expect(y.gradFnName == "NativeGroupNormBackward0")
-        #expect(throws: TorchError.notImplementedError("the derivative of NativeGroupNorm is not implemented in nntop yet (reverse-mode autograd, issue #7)")) {
-            try y.sum().backward()
-        }
     }
 
     @Test func trainingAnMLPWithSGDLowersTheLoss() throws {

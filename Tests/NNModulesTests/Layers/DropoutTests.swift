@@ -33,6 +33,15 @@ import Testing
         #expect(try (0..<5).contains { _ in try seeded() == seeded() })
     }
 
+    /// torch.random.fork_rng: a seeded generator of the task's own, whatever other threads draw meanwhile.
+    @Test func aForkedGeneratorRepeatsTheMaskWithoutTouchingTheGlobalOne() throws {
+        let x = Tensor.ones([1000]), dropout = try Dropout()
+        let first = try DefaultGenerator.forkRNG(seed: 7) { try dropout(x).toDoubles() }
+        let second = try DefaultGenerator.forkRNG(seed: 7) { try dropout(x).toDoubles() }
+        #expect(first == second)
+        #expect(try DefaultGenerator.forkRNG(seed: 8) { try dropout(x).toDoubles() } != first)
+    }
+
     @Test func inplaceOverwritesTheInput() throws {
         let x = Tensor.ones([50])
         let y = try Dropout(p: 0.5, inplace: true)(x)

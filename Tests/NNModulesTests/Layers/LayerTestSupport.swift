@@ -92,5 +92,5 @@ func referenceConvTranspose2d(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [
 /// Copies `values` into a module's parameter (for hand-set weights).
 func setParameter(_ module: Module, _ name: String, _ values: [Double]) throws {
     let p = try #require(module.parameter(name))
-    try p.copy_(Tensor(values, shape: p.sizes, dtype: p.dtype))
+    try GradMode.noGrad { try p.copy_(Tensor(values, shape: p.sizes, dtype: p.dtype)) }
 }
