@@ -13,19 +13,23 @@ enum GradCheck {
 
     /// d/dx of `Σ g ⊙ f(x)` numerically, element by element.
     static func numerical(_ x: Tensor, _ g: Tensor, _ f: (Tensor) throws -> Tensor, h: Double = 1e-6) throws -> [Double] {
-        var values = try x.toDoubles()
         let weights = try g.toDoubles()
-        func objective(_ v: [Double]) throws -> Double {
+        return try centralDifferences(try x.toDoubles(), h: h) { v in
             let y = try f(Tensor(v, shape: x.sizes, dtype: .float64)).toDoubles()
             return Swift.zip(y, weights).map(*).reduce(0, +)
         }
-        return try values.indices.map { i in
-            let original = values[i]
-            values[i] = original + h
-            let plus = try objective(values)
-            values[i] = original - h
-            let minus = try objective(values)
-            values[i] = original
+    }
+
+    /// (objective(v + h·eᵢ) − objective(v − h·eᵢ)) / 2h for every i.
+    static func centralDifferences(_ values: [Double], h: Double = 1e-6, _ objective: ([Double]) throws -> Double) throws -> [Double] {
+        var v = values
+        return try v.indices.map { i in
+            let original = v[i]
+            v[i] = original + h
+            let plus = try objective(v)
+            v[i] = original - h
+            let minus = try objective(v)
+            v[i] = original
             return (plus - minus) / (2 * h)
         }
     }

@@ -16,17 +16,8 @@ enum LayerGradCheck {
             let y = try GradMode.noGrad { try f(values) }.toDoubles()
             return zip(y, weights).map(*).reduce(0, +)
         }
-        func numerical(_ values: [Double], _ evaluate: ([Double]) throws -> Double, h: Double = 1e-6) throws -> [Double] {
-            var v = values
-            return try v.indices.map { i in
-                let original = v[i]
-                v[i] = original + h
-                let plus = try evaluate(v)
-                v[i] = original - h
-                let minus = try evaluate(v)
-                v[i] = original
-                return (plus - minus) / (2 * h)
-            }
+        func numerical(_ values: [Double], _ evaluate: ([Double]) throws -> Double) throws -> [Double] {
+            try GradCheck.centralDifferences(values, evaluate)
         }
 
         try module.zeroGrad()
