@@ -277,16 +277,21 @@ import Testing
         #expect(plain.status?.isError == true && plain.status?.text.contains("no training step") == true)
 
         var state = AppState(model: Fixtures.leNet(), size: size, canTrainStep: true)
-        #expect(state.press(.char("T")) == [.setTrainStep(true)])
-        #expect(state.trainStepRequested)
-        #expect(state.press(.char("T")) == [.setTrainStep(false)])
-        #expect(state.press(.char("T")) == [.setTrainStep(true)])
+        #expect(!state.model.training)
+        #expect(state.press(.char("T")) == [.setTraining(true), .setTrainStep(true)], "a training step runs in train mode")
+        #expect(state.trainStepRequested && state.model.training)
+        #expect(state.press(.char("T")) == [.setTraining(false), .setTrainStep(false)], "eval again afterwards")
+        #expect(!state.model.training)
+        #expect(state.press(.char("t")) == [.setTraining(true)])
+        #expect(state.press(.char("T")) == [.setTrainStep(true)], "already in train mode")
+        #expect(state.press(.char("T")) == [.setTrainStep(false)], "and left in it")
+        #expect(state.press(.char("t"), .char("T")) == [.setTraining(false), .setTraining(true), .setTrainStep(true)])
         var failed = Fixtures.profile(for: state.model)
         failed.trainStepError = "the derivative of X is not implemented"
-        _ = reduce(&state, .snapshot(failed))
+        #expect(reduce(&state, .snapshot(failed)) == [.setTraining(false)], "the runner gave up: eval restored")
         #expect(!state.trainStepRequested, "the runner went back to plain forwards")
         #expect(state.status?.isError == true && state.status?.text.contains("derivative of X") == true)
-        #expect(state.press(.char("T")) == [.setTrainStep(true)], "T tries again")
+        #expect(state.press(.char("T")) == [.setTraining(true), .setTrainStep(true)], "T tries again")
     }
 
     @Test func jumpsToTheFirstNonFiniteModule() {

@@ -90,7 +90,7 @@ import Testing
     @Test func trainStepModeShowsBackwardTimeAndGradients() {
         let model = Fixtures.resNet()
         var state = AppState(model: model, size: TerminalSize(width: 120, height: 30), canTrainStep: true)
-        #expect(state.press(.char("T")) == [.setTrainStep(true)])
+        #expect(state.press(.char("T")) == [.setTraining(true), .setTrainStep(true)])
         let frozen: Set<Int> = [state.row(named: "conv1"), state.row(named: "bn1"), state.row(named: "layer1")]
         for row in frozen.sorted() {
             state.selection = row

@@ -46,6 +46,8 @@ public struct AppState: Sendable {
     public let canTrainStep: Bool
     /// `T` was pressed an odd number of times; the snapshot says when the runner follows.
     public internal(set) var trainStepRequested = false
+    /// train/eval before `T` switched the model to `train()`, restored when train-step mode ends.
+    var trainingBeforeStep: Bool?
     public internal(set) var size: TerminalSize
     public var colorMode: ColorMode
     /// `--ascii`: no box drawing, block or sparkline characters.
@@ -95,14 +97,18 @@ public struct AppState: Sendable {
         refreshVisible()
     }
 
-    mutating func setSnapshot(_ newSnapshot: ProfileSnapshot) {
-        if let error = newSnapshot.trainStepError, error != snapshot?.trainStepError {
+    /// - Returns: what the app must undo when the runner gave up train-step mode (the model's train/eval).
+    mutating func setSnapshot(_ newSnapshot: ProfileSnapshot) -> [Effect] {
+        var effects: [Effect] = []
+        if let error = newSnapshot.trainStepError, error != snapshot?.trainStepError, trainStepRequested {
             trainStepRequested = false
+            effects = restoreTrainingAfterStep()
             say("train step failed: \(error)", error: true)
         }
         snapshot = newSnapshot
         refreshHottest()
         if sort == .selfTime { refreshVisible() }
+        return effects
     }
 
     /// Sets `requires_grad` in the UI's parameter table and recomputes the counts at once.

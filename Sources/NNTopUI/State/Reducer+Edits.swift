@@ -46,9 +46,28 @@ extension AppState {
             return []
         }
         trainStepRequested.toggle()
-        say(trainStepRequested ? "train step: forward + backward + AdamW step on a synthetic batch"
-                               : "train step off: plain forwards under no_grad")
-        return [.setTrainStep(trainStepRequested)]
+        var effects: [Effect] = []
+        if trainStepRequested {
+            // A training step runs in train mode (batch statistics, dropout), as a training loop would.
+            trainingBeforeStep = model.training
+            if !model.training {
+                setTraining(true)
+                effects.append(.setTraining(true))
+            }
+            say("train step: model.train(); forward + backward + AdamW step on a synthetic batch")
+        } else {
+            effects = restoreTrainingAfterStep()
+            say("train step off: plain forwards under no_grad" + (model.training ? "" : ", model.eval() again"))
+        }
+        return effects + [.setTrainStep(trainStepRequested)]
+    }
+
+    /// Puts train/eval back to what it was before `T`.
+    mutating func restoreTrainingAfterStep() -> [Effect] {
+        defer { trainingBeforeStep = nil }
+        guard let before = trainingBeforeStep, before != model.training else { return [] }
+        setTraining(before)
+        return [.setTraining(before)]
     }
 
     private mutating func toggleRequiresGrad(_ ids: [Int], label: String) -> [Effect] {

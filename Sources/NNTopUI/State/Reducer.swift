@@ -12,8 +12,7 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.ageStatus()
         return []
     case .snapshot(let snapshot):
-        state.setSnapshot(snapshot)
-        return []
+        return state.setSnapshot(snapshot)
     case .mouse(let mouse):
         guard state.size.isUsable else { return [] }
         state.handleMouse(mouse)

@@ -44,10 +44,11 @@ struct TopCommand: ParsableCommand {
     }
 
     /// `T` in the view: AdamW on the synthetic task `nntop train` uses, one batch the size of the sample
-    /// input's; nil when the model has no such task (no loss for its output).
-    private static func trainingStep(_ loaded: LoadedModel) -> TrainingStep? {
+    /// input's (at least two, so batch statistics exist in train mode); nil when the model has no such task
+    /// (no loss for its output).
+    static func trainingStep(_ loaded: LoadedModel) -> TrainingStep? {
         guard let sample = loaded.sampleInput?.first?.tensor,
-              let task = try? TrainingTask(model: loaded.module, sample: sample, batch: max(1, sample.sizes.first ?? 1)) else { return nil }
+              let task = try? TrainingTask(model: loaded.module, sample: sample, batch: max(2, sample.sizes.first ?? 1)) else { return nil }
         return TrainingStep(optimizer: AdamW(loaded.module.parameters(), lr: 1e-3)) { try task.loss($0) }
     }
 

@@ -32,7 +32,11 @@ enum TUIApp {
             }
             // Held keys must not starve the steady schedule, so it has its own clock.
             if clock.now - lastTick >= frameInterval {
-                if let snapshot = snapshots() { _ = reduce(&state, .snapshot(snapshot)) }
+                if let snapshot = snapshots() {
+                    for effect in reduce(&state, .snapshot(snapshot)) where effect != .quit {
+                        if let model = perform(effect) { state.replaceModel(model) }
+                    }
+                }
                 _ = reduce(&state, .tick)
                 lastTick = clock.now
                 needsDraw = true
