@@ -64,6 +64,15 @@ extension Tensor {
         }
     }
 
+    /// A copy of the values that stands in this tensor's place in the graph (same `grad_fn` and output
+    /// number), for an in-place function to compute from before the values are overwritten.
+    func copyKeepingHistory() throws -> Tensor {
+        let copy = try GradMode.noGrad { try clone() }
+        copy.gradFn = gradFn
+        copy.outputNr = outputNr
+        return copy
+    }
+
     /// After this tensor was overwritten with `source`'s values (broadcast and cast to this shape and
     /// dtype), records where its new values come from. `adopt` lets a plain tensor take over `source`'s
     /// node when `source` is a fresh result of the same shape and dtype (an in-place activation then reads

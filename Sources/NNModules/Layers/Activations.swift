@@ -12,11 +12,12 @@ open class Activation: Module {
     open func compute(_ input: Tensor) throws -> Tensor { input }
 
     /// In place, the input takes the result's values and history (PyTorch's `relu_`). The derivative
-    /// reads the input's values, so under autograd it is computed from a copy of them.
+    /// reads the input's values, so under autograd it is computed from a copy of them that stands in the
+    /// input's place in the graph (no `CloneBackward0` PyTorch would not show).
     override open func forward(_ input: Tensor) throws -> Tensor {
         guard inplace && !input.isMeta else { return try compute(input) }
         try input.checkInPlace()
-        let out = try compute(GradMode.isEnabled && input.requiresGrad ? try input.clone() : input)
+        let out = try compute(GradMode.isEnabled && input.requiresGrad ? try input.copyKeepingHistory() : input)
         try GradMode.noGrad { try input.copy_(out) }
         input.rebaseHistory(onto: out, adopt: true)
         return input

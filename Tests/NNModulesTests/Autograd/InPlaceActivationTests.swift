@@ -16,6 +16,8 @@ import Testing
         let x = try GradCheck.input([5, 3], seed: 22).requiresGrad_()
         let out = try model(x)
         try (try out * GradCheck.input([5, 4], seed: 23)).sum().backward()
+        // PyTorch's graph: the activation's node follows the Linear's directly (no clone in between).
+        #expect(out.gradFn?.nextEdges.first??.node.name == "AddmmBackward0", "\(String(describing: out.gradFn?.nextEdges.first??.node.name))")
         return (try #require(x.grad).toDoubles(), try #require(linear.weight?.grad).toDoubles(), out.gradFnName)
     }
 
