@@ -294,6 +294,25 @@ import Testing
         #expect(state.press(.char("T")) == [.setTraining(true), .setTrainStep(true)], "T tries again")
     }
 
+    @Test func backwardTimeSortExistsOnlyInTrainStepMode() {
+        var state = AppState(model: Fixtures.resNet(), size: size, canTrainStep: true)
+        _ = reduce(&state, .snapshot(Fixtures.profile(for: state.model)))
+        var keys: [SortKey] = []
+        for _ in 0..<3 {
+            state.press(.char("s"))
+            keys.append(state.sort)
+        }
+        #expect(keys == [.selfTime, .params, .execution])
+        state.press(.char("T"))
+        _ = reduce(&state, .snapshot(Fixtures.profile(for: state.model).inTrainStep(model: state.model)))
+        state.press(.char("s"), .char("s"), .char("s"))
+        #expect(state.sort == .backwardTime)
+        // Within a level, rows come largest backward self time first.
+        let topLevel = state.shownNames.filter { !$0.isEmpty && !$0.contains(".") }
+        let times = topLevel.map { state.snapshot?.profile(state.row(named: $0))?.backward?.selfTime.p50 ?? 0 }
+        #expect(times.count > 2 && times == times.sorted(by: >), "\(topLevel) \(times)")
+    }
+
     @Test func jumpsToTheFirstNonFiniteModule() {
         var state = AppState(model: Fixtures.resNet(), size: size)
         let target = state.row(named: "layer2.0.bn2")

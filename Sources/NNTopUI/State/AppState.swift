@@ -107,7 +107,7 @@ public struct AppState: Sendable {
         }
         snapshot = newSnapshot
         refreshHottest()
-        if sort == .selfTime { refreshVisible() }
+        if sort == .selfTime || sort == .backwardTime { refreshVisible() }
         return effects
     }
 
@@ -161,8 +161,7 @@ public struct AppState: Sendable {
         }
         let measured = snapshot.rows.indices.filter { $0 < model.rows.count && snapshot.rows[$0] != nil }
         hottest = Array(measured.sorted { a, b in
-            let ta = snapshot.profile(a)?.selfTime.p50 ?? 0
-            let tb = snapshot.profile(b)?.selfTime.p50 ?? 0
+            let ta = HottestPane.time(snapshot, a), tb = HottestPane.time(snapshot, b)
             return ta != tb ? ta > tb : a < b
         }.prefix(Self.hottestLimit))
         hottestSelection = min(hottestSelection, max(0, hottest.count - 1))

@@ -20,7 +20,7 @@ enum KeyHelp {
         Entry(keys: "n N", action: "next / previous match"),
         Entry(keys: "f", action: "filter: class, name regex, trainable only"),
         Entry(keys: "Esc", action: "clear search and filter"),
-        Entry(keys: "s S", action: "cycle sort (order, self time, params) / reverse"),
+        Entry(keys: "s S", action: "cycle sort (order, self, params, backward) / reverse"),
         Entry(keys: "Space", action: "toggle requires_grad of subtree"),
         Entry(keys: "a", action: "toggle requires_grad of all"),
         Entry(keys: "u", action: "undo requires_grad change"),

@@ -76,7 +76,7 @@ extension AppState {
         case .char("N"): jumpToMatch(forward: false)
         case .char("f"): prompt = .filter(.className)
         case .char("s"):
-            sort = sort.next
+            sort = sort.next(trainStep: snapshot?.trainStep != nil)
             refreshVisible()
             say("sort: \(sort.rawValue)\(sortReversed ? ", reversed" : "")")
         case .char("S"):

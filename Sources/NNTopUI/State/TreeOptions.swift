@@ -6,10 +6,13 @@ public enum SortKey: String, Sendable, CaseIterable {
     case selfTime = "self time"
     /// Subtree parameter count, largest first.
     case params = "params"
+    /// Backward self-time p50 (train-step mode), largest first.
+    case backwardTime = "backward time"
 
-    var next: SortKey {
-        let all = Self.allCases
-        let i = all.firstIndex(of: self) ?? 0
+    /// The next key of the cycle; backward time only takes part while training steps run.
+    func next(trainStep: Bool) -> SortKey {
+        let all = Self.allCases.filter { trainStep || $0 != .backwardTime }
+        let i = all.firstIndex(of: self) ?? -1
         return all[(i + 1) % all.count]
     }
 }

@@ -107,6 +107,7 @@ private struct SiblingOrder {
         case .execution: return reversed ? rows.reversed() : rows
         case .selfTime: return byValue(rows) { snapshot?.profile($0)?.selfTime.p50 ?? 0 }
         case .params: return byValue(rows) { Double(totalParams[$0]) }
+        case .backwardTime: return byValue(rows) { snapshot?.profile($0)?.backward?.selfTime.p50 ?? 0 }
         }
     }
 
