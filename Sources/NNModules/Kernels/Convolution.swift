@@ -1,6 +1,6 @@
 /// 2-D convolution (torch.nn.functional.conv2d with zero padding, groups included): 1×1 stride-1
 /// convolutions are one GEMM on the input itself, depthwise-style ones (one input channel per group) a
-/// direct loop, everything else im2col + GEMM. The bias is written into the output first and GEMM adds
+/// direct loop, large float32 3×3 stride-1 ones Winograd F(2×2, 3×3), everything else im2col + GEMM. The bias is written into the output first and GEMM adds
 /// onto it; im2col and the direct loops split channels across the compute threads.
 struct Conv2dGeometry {
     let batch, inChannels, height, width: Int
@@ -67,6 +67,9 @@ extension Tensor {
         if let bias { try copyElements(from: try bias.view([1, g.outChannels, 1, 1]), to: out) }
         if compute == .float64 {
             convolve(Double.self, x, w, out, g, accumulate: bias != nil)
+        } else if Winograd.applies(g) {
+            Winograd.convolve(x.elementPointer(Float.self), w.elementPointer(Float.self), out.elementPointer(Float.self), g,
+                              accumulate: bias != nil)
         } else {
             convolve(Float.self, x, w, out, g, accumulate: bias != nil)
         }
