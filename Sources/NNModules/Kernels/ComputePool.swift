@@ -4,7 +4,8 @@ import Synchronization
 /// Worker threads for `parallelChunks`. A worker that finished a job keeps polling for the next one for
 /// `spinSeconds` before it sleeps on a condition variable: a forward pass issues a parallel kernel every
 /// few microseconds, and waking a sleeping thread (or a libdispatch worker) costs 10–40 µs here, more than
-/// many of those kernels take. This is what OpenMP runtimes (PyTorch's) do as well.
+/// many of those kernels take. This is what OpenMP runtimes (PyTorch's) do as well. Pollers yield the CPU
+/// every few dozen polls, so oversubscribed cores (more threads than CPUs) still make progress.
 final class ComputePool: @unchecked Sendable {
     static let shared = ComputePool()
 
@@ -67,7 +68,11 @@ final class ComputePool: @unchecked Sendable {
             if sleepers > 0 { pthread_cond_broadcast(&condition) }
             pthread_mutex_unlock(&mutex)
             job.participate()
-            while job.unfinished.load(ordering: .acquiring) > 0 {}
+            var polls = 0
+            while job.unfinished.load(ordering: .acquiring) > 0 {
+                polls += 1
+                if polls & 63 == 0 { sched_yield() }
+            }
             job.body = nil
             current.withLock { $0 = nil }
             return true
@@ -99,6 +104,8 @@ final class ComputePool: @unchecked Sendable {
         var polls = 0
         while generation.load(ordering: .acquiring) == served {
             polls += 1
+            // Yielding now and then lets a thread that shares this CPU (more threads than cores) run.
+            if polls & 63 == 0 { sched_yield() }
             if polls & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
                 pthread_mutex_lock(&mutex)
                 sleepers += 1

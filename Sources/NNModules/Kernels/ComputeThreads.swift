@@ -6,8 +6,21 @@ import Foundation
 /// OpenBLAS single-threaded: Debian's OpenBLAS 0.3.21 with two threads swings between one- and
 /// two-core speed from run to run, while two concurrent single-threaded calls scale steadily.
 public enum ComputeThreads {
-    nonisolated(unsafe) private static var configured = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    nonisolated(unsafe) private static var configured = available
     nonisolated(unsafe) private static var blasPinned = false
+
+    /// The CPUs this process may run on: its affinity mask (`taskset`, container CPU sets), which
+    /// Foundation's `activeProcessorCount` ignores on Linux.
+    static var available: Int {
+        let online = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // /proc/self/status: "Cpus_allowed:\tff,ffffffff" (hex words).
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) else { return online }
+        let cpus = line.dropFirst("Cpus_allowed:".count).reduce(0) { count, digit in
+            count + (digit.hexDigitValue ?? 0).nonzeroBitCount
+        }
+        return max(1, min(cpus, online))
+    }
 
     /// The number of threads kernels split work into.
     public static var count: Int {
