@@ -1,5 +1,4 @@
 import COpenBLAS
-import Dispatch
 import Foundation
 
 /// How many cores the CPU kernels use (torch: `set_num_threads`). nntop splits work across cores itself
@@ -7,8 +6,21 @@ import Foundation
 /// OpenBLAS single-threaded: Debian's OpenBLAS 0.3.21 with two threads swings between one- and
 /// two-core speed from run to run, while two concurrent single-threaded calls scale steadily.
 public enum ComputeThreads {
-    nonisolated(unsafe) private static var configured = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    nonisolated(unsafe) private static var configured = available
     nonisolated(unsafe) private static var blasPinned = false
+
+    /// The CPUs this process may run on: its affinity mask (`taskset`, container CPU sets), which
+    /// Foundation's `activeProcessorCount` ignores on Linux.
+    static var available: Int {
+        let online = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // /proc/self/status: "Cpus_allowed:\tff,ffffffff" (hex words).
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) else { return online }
+        let cpus = line.dropFirst("Cpus_allowed:".count).reduce(0) { count, digit in
+            count + (digit.hexDigitValue ?? 0).nonzeroBitCount
+        }
+        return max(1, min(cpus, online))
+    }
 
     /// The number of threads kernels split work into.
     public static var count: Int {
@@ -30,7 +42,9 @@ public enum ComputeThreads {
 }
 
 /// Runs `body` over `0..<count` split into at most `ComputeThreads.count` contiguous chunks, each at least
-/// `grain` long; runs inline when there is a single chunk, so small tensors pay no dispatch.
+/// `grain` long; runs inline when there is a single chunk, so small tensors pay no dispatch. The chunks
+/// run on the calling thread and `ComputePool`'s workers; when the pool is already busy (a nested call, or
+/// another thread's kernel) the chunks run one after another on the caller.
 func parallelChunks(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
     let chunks = min(ComputeThreads.count, max(1, count / max(grain, 1)))
     if chunks <= 1 {
@@ -38,17 +52,16 @@ func parallelChunks(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
         return
     }
     let per = (count + chunks - 1) / chunks
-    withoutActuallyEscaping(body) { body in
-        let task = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = chunk * per
-            let end = min(count, start + per)
-            if start < end { task.value(start..<end) }
-        }
+    func chunk(_ index: Int) {
+        let start = index * per, end = min(count, start + per)
+        if start < end { body(start..<end) }
+    }
+    if !ComputePool.shared.run(chunks: chunks, chunk) {
+        for index in 0..<chunks { chunk(index) }
     }
 }
 
-/// Carries a non-Sendable value into `concurrentPerform`, whose workers only touch disjoint data.
+/// Carries a non-Sendable value to another thread that only touches disjoint data.
 struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }

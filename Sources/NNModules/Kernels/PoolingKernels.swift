@@ -70,61 +70,36 @@ extension Tensor {
     private static func poolPlanes<T: KernelFloat>(_ type: T.Type, _ input: Tensor, _ output: Tensor, planes: Int, h: Int, w: Int,
                                                    oh: Int, ow: Int, _ win: PoolWindow, _ reduction: PoolReduction) {
         let x = input.elementPointer(T.self), out = output.elementPointer(T.self)
-        // Per output row/column: where its window starts, the first in-bounds tap and how many taps fall
-        // inside the input (padding contributes nothing). Flat Int arrays keep the inner loops free of ARC.
-        func taps(_ count: Int, _ d: Int, _ size: Int) -> (start: [Int], first: [Int], count: [Int]) {
-            var starts = [Int](), firsts = [Int](), counts = [Int]()
-            for o in 0..<count {
-                let start = o * win.stride[d] - win.padding[d]
-                let inside = (0..<win.kernel[d]).map { start + $0 * win.dilation[d] }.filter { $0 >= 0 && $0 < size }
-                starts.append(start)
-                firsts.append(inside.first ?? 0)
-                counts.append(inside.count)
+        let rows = PoolTaps(count: oh, size: h, win, 0), cols = PoolTaps(count: ow, size: w, win, 1)
+        let grain = Swift.max(1, (1 << 14) / Swift.max(oh * ow * win.kernel[0] * win.kernel[1], 1))
+        switch reduction {
+        case .max:
+            parallelChunks(planes, grain: grain) { range in
+                maxPoolPlanes(x + range.lowerBound * h * w, out + range.lowerBound * oh * ow, planes: range.count,
+                              h: h, w: w, oh: oh, ow: ow, rows: rows, cols: cols, dilation: (win.dilation[0], win.dilation[1]))
             }
-            return (starts, firsts, counts)
-        }
-        let rows = taps(oh, 0, h), cols = taps(ow, 1, w)
-        let dy = win.dilation[0], dx = win.dilation[1]
-        parallelChunks(planes, grain: Swift.max(1, (1 << 14) / Swift.max(oh * ow * win.kernel[0] * win.kernel[1], 1))) { range in
-            rows.first.withUnsafeBufferPointer { rowFirst in
-            rows.count.withUnsafeBufferPointer { rowCount in
-            cols.first.withUnsafeBufferPointer { colFirst in
-            cols.count.withUnsafeBufferPointer { colCount in
+        case .average(let includePad, let divisorOverride):
+            let dy = win.dilation[0], dx = win.dilation[1]
+            parallelChunks(planes, grain: grain) { range in
                 for p in range {
                     let src = x + p * h * w, dst = out + p * oh * ow
                     for oy in 0..<oh {
-                        let y0 = rowFirst[oy], ny = rowCount[oy]
+                        let y0 = rows.first[oy], ny = rows.count[oy]
                         for ox in 0..<ow {
-                            let x0 = colFirst[ox], nx = colCount[ox]
-                            switch reduction {
-                            case .max:
-                                var best = -T.infinity
-                                for ky in 0..<ny {
-                                    let line = src + (y0 + ky * dy) * w + x0
-                                    for kx in 0..<nx {
-                                        let v = line[kx * dx]
-                                        if v > best || v.isNaN { best = v }
-                                    }
-                                }
-                                dst[oy * ow + ox] = best
-                            case .average(let includePad, let divisorOverride):
-                                var sum = T(0)
-                                for ky in 0..<ny {
-                                    let line = src + (y0 + ky * dy) * w + x0
-                                    for kx in 0..<nx { sum += line[kx * dx] }
-                                }
-                                let yEnd = Swift.min(rows.start[oy] + win.kernel[0], h + win.padding[0])
-                                let xEnd = Swift.min(cols.start[ox] + win.kernel[1], w + win.padding[1])
-                                let padded = (yEnd - rows.start[oy]) * (xEnd - cols.start[ox])
-                                let divisor = divisorOverride ?? (includePad ? padded : ny * nx)
-                                dst[oy * ow + ox] = sum / T(Swift.max(divisor, 1))
+                            let x0 = cols.first[ox], nx = cols.count[ox]
+                            var sum = T(0)
+                            for ky in 0..<ny {
+                                let line = src + (y0 + ky * dy) * w + x0
+                                for kx in 0..<nx { sum += line[kx * dx] }
                             }
+                            let yEnd = Swift.min(rows.start[oy] + win.kernel[0], h + win.padding[0])
+                            let xEnd = Swift.min(cols.start[ox] + win.kernel[1], w + win.padding[1])
+                            let padded = (yEnd - rows.start[oy]) * (xEnd - cols.start[ox])
+                            let divisor = divisorOverride ?? (includePad ? padded : ny * nx)
+                            dst[oy * ow + ox] = sum / T(Swift.max(divisor, 1))
                         }
                     }
                 }
-            }
-            }
-            }
             }
         }
     }
