@@ -54,37 +54,43 @@ extension Tensor {
             outputPadW: c.width - ((c.outW - 1) * c.strideW - 2 * c.padLeft + c.dilationW * (c.kernelW - 1) + 1),
             dilationH: c.dilationH, dilationW: c.dilationW, groups: c.groups)
         let gradInput = Tensor.zeros(needsInput ? x.sizes : [0], dtype: compute)
-        var gradWeight = Tensor.zeros(needsWeight ? [c.outChannels, kdim] : [0], dtype: compute)
-        let cols = Tensor.empty(needsWeight ? [kdim, spatial] : [0], dtype: compute)
-        for n in 0..<c.batch {
-            for grp in 0..<c.groups {
-                let w = try weight.narrow(0, start: grp * coutG, length: coutG).reshape([coutG, kdim]).contiguous(as: compute)
-                let gOut = try gy.select(0, n).narrow(0, start: grp * coutG, length: coutG).reshape([coutG, spatial])
-                let imageOffset = (n * c.inChannels + grp * cinG) * c.height * c.width
-                if needsInput {
-                    let patches = try w.t().matmul(gOut).contiguous(as: compute)
-                    if compute == .float64 {
-                        col2im(UnsafePointer(patches.elementPointer(Double.self)), gradInput.elementPointer(Double.self) + imageOffset,
-                               channels: cinG, back)
-                    } else {
-                        col2im(UnsafePointer(patches.elementPointer(Float.self)), gradInput.elementPointer(Float.self) + imageOffset,
-                               channels: cinG, back)
+        let gradWeight = Tensor.empty(needsWeight ? [c.outChannels, kdim] : [0], dtype: compute)
+        let w = try weight.contiguous(as: compute)
+        func run<T: KernelFloat>(_: T.Type) {
+            let wp = w.elementPointer(T.self), gp = gy.elementPointer(T.self), xp = x.elementPointer(T.self)
+            let gi = needsInput ? gradInput.elementPointer(T.self) : nil, gw = needsWeight ? gradWeight.elementPointer(T.self) : nil
+            // One scratch matrix [kdim, spatial]: the input-gradient patches, then the weight GEMM's columns.
+            let scratch = UnsafeMutablePointer<T>.allocate(capacity: kdim * spatial)
+            defer { scratch.deallocate() }
+            let planes = c.height * c.width, taps = c.kernelH * c.kernelW
+            for n in 0..<c.batch {
+                for grp in 0..<c.groups {
+                    let wg = wp + grp * coutG * kdim                       // [coutG, kdim]
+                    let gOut = gp + (n * c.outChannels + grp * coutG) * spatial  // [coutG, spatial]
+                    let imageOffset = (n * c.inChannels + grp * cinG) * planes
+                    if let gi {
+                        // patches = W_gᵀ · gOut, scattered back through col2im, channel planes in parallel.
+                        GEMM.run(m: kdim, n: spatial, k: coutG, BLASMatrix(pointer: wg, transposed: true, leadingDimension: kdim),
+                                 BLASMatrix(pointer: gOut, transposed: false, leadingDimension: spatial), scratch, ldc: spatial, beta: 0)
+                        parallelChunks(cinG, grain: Swift.max(1, (1 << 15) / Swift.max(taps * spatial, 1))) { channels in
+                            col2im(UnsafePointer(scratch + channels.lowerBound * taps * spatial),
+                                   gi + imageOffset + channels.lowerBound * planes, channels: channels.count, back)
+                        }
+                    }
+                    if let gw {
+                        // gW_g (+)= gOut · colsᵀ, accumulated over the batch by the GEMM itself.
+                        im2col(UnsafePointer(xp + imageOffset), scratch, channels: cinG, c)
+                        GEMM.run(m: coutG, n: kdim, k: spatial, BLASMatrix(pointer: gOut, transposed: false, leadingDimension: spatial),
+                                 BLASMatrix(pointer: scratch, transposed: true, leadingDimension: spatial),
+                                 gw + grp * coutG * kdim, ldc: kdim, beta: n == 0 ? 0 : 1)
                     }
                 }
-                guard needsWeight else { continue }
-                if compute == .float64 {
-                    im2col(UnsafePointer(x.elementPointer(Double.self)) + imageOffset, cols.elementPointer(Double.self), channels: cinG, c)
-                } else {
-                    im2col(UnsafePointer(x.elementPointer(Float.self)) + imageOffset, cols.elementPointer(Float.self), channels: cinG, c)
-                }
-                let update = try gOut.matmul(try cols.t())
-                let rows = try gradWeight.narrow(0, start: grp * coutG, length: coutG)
-                try rows.copy_(try rows + update)
             }
         }
+        if compute == .float64 { run(Double.self) } else { run(Float.self) }
         let gradBias = hasBias ? try gy.transpose(0, 1).reshape([c.outChannels, -1]).sum(dims: [1]) : nil
         return (needsInput ? try gradInput.to(dtype: input.dtype) : nil,
-                needsWeight ? try gradWeight.reshape(weight.sizes).to(dtype: weight.dtype) : nil,
+                needsWeight ? try (c.batch == 0 ? Tensor.zeros(weight.sizes, dtype: compute) : gradWeight.reshape(weight.sizes)).to(dtype: weight.dtype) : nil,
                 try gradBias?.to(dtype: weight.dtype))
     }
 }
