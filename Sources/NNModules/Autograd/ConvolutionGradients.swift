@@ -53,12 +53,20 @@ extension Tensor {
             outputPadH: c.height - ((c.outH - 1) * c.strideH - 2 * c.padTop + c.dilationH * (c.kernelH - 1) + 1),
             outputPadW: c.width - ((c.outW - 1) * c.strideW - 2 * c.padLeft + c.dilationW * (c.kernelW - 1) + 1),
             dilationH: c.dilationH, dilationW: c.dilationW, groups: c.groups)
-        let gradInput = Tensor.zeros(needsInput ? x.sizes : [0], dtype: compute)
+        // A stride-1 convolution's input gradient is itself a convolution: of the output gradient with the
+        // kernel transposed and flipped, padded by k-1-p. That runs on the forward's fast paths (Winograd
+        // for 3×3) instead of GEMM + col2im.
+        let asConvolution = needsInput && c.strideH == 1 && c.strideW == 1 && c.dilationH == 1 && c.dilationW == 1
+            && c.groups == 1 && c.padTop == c.padBottom && c.padLeft == c.padRight
+            && c.padTop <= c.kernelH - 1 && c.padLeft <= c.kernelW - 1 && c.batch > 0
+        let convolvedInput = asConvolution ? try inputGradientByConvolution(gy, weight: weight, geometry: c, compute: compute) : nil
+        let scatterInput = needsInput && !asConvolution
+        let gradInput = Tensor.zeros(scatterInput ? x.sizes : [0], dtype: compute)
         let gradWeight = Tensor.empty(needsWeight ? [c.outChannels, kdim] : [0], dtype: compute)
         let w = try weight.contiguous(as: compute)
         func run<T: KernelFloat>(_: T.Type) {
             let wp = w.elementPointer(T.self), gp = gy.elementPointer(T.self), xp = x.elementPointer(T.self)
-            let gi = needsInput ? gradInput.elementPointer(T.self) : nil, gw = needsWeight ? gradWeight.elementPointer(T.self) : nil
+            let gi = scatterInput ? gradInput.elementPointer(T.self) : nil, gw = needsWeight ? gradWeight.elementPointer(T.self) : nil
             // One scratch matrix [kdim, spatial]: the input-gradient patches, then the weight GEMM's columns.
             let scratch = UnsafeMutablePointer<T>.allocate(capacity: kdim * spatial)
             defer { scratch.deallocate() }
@@ -89,8 +97,32 @@ extension Tensor {
         }
         if compute == .float64 { run(Double.self) } else { run(Float.self) }
         let gradBias = hasBias ? try gy.transpose(0, 1).reshape([c.outChannels, -1]).sum(dims: [1]) : nil
-        return (needsInput ? try gradInput.to(dtype: input.dtype) : nil,
+        return (needsInput ? try (convolvedInput ?? gradInput).to(dtype: input.dtype) : nil,
                 needsWeight ? try (c.batch == 0 ? Tensor.zeros(weight.sizes, dtype: compute) : gradWeight.reshape(weight.sizes)).to(dtype: weight.dtype) : nil,
                 try gradBias?.to(dtype: weight.dtype))
+    }
+
+    /// ∂L/∂x of a stride-1, dilation-1, ungrouped convolution with symmetric padding p ≤ k-1:
+    /// `conv2d(g, W.transpose(0, 1).flip(2, 3), padding: k-1-p)`.
+    static func inputGradientByConvolution(_ g: Tensor, weight: Tensor, geometry c: Conv2dGeometry, compute: DType) throws -> Tensor {
+        let w = try weight.contiguous(as: compute)
+        let flipped = Tensor.empty([c.inChannels, c.outChannels, c.kernelH, c.kernelW], dtype: compute)
+        func transposeFlip<T: KernelFloat>(_: T.Type) {
+            let src = w.elementPointer(T.self), dst = flipped.elementPointer(T.self)
+            let taps = c.kernelH * c.kernelW
+            for co in 0..<c.outChannels {
+                for ci in 0..<c.inChannels {
+                    let from = src + (co * c.inChannels + ci) * taps, to = dst + (ci * c.outChannels + co) * taps
+                    for t in 0..<taps { to[taps - 1 - t] = from[t] }
+                }
+            }
+        }
+        if compute == .float64 { transposeFlip(Double.self) } else { transposeFlip(Float.self) }
+        let padH = c.kernelH - 1 - c.padTop, padW = c.kernelW - 1 - c.padLeft
+        let geometry = Conv2dGeometry(batch: c.batch, inChannels: c.outChannels, height: c.outH, width: c.outW,
+                                      outChannels: c.inChannels, kernelH: c.kernelH, kernelW: c.kernelW, strideH: 1, strideW: 1,
+                                      padTop: padH, padLeft: padW, padBottom: padH, padRight: padW, dilationH: 1, dilationW: 1,
+                                      groups: 1)
+        return try conv2dValues(try g.contiguous(as: compute), weight: flipped, bias: nil, geometry: geometry)
     }
 }
