@@ -9,40 +9,14 @@ extension Tensor {
         let channels = input.sizes[1]
         recordOperation("NativeBatchNormBackward0", inputs: [input, weight, bias], outputs: [out], saving: [input, weight]) { grads in
             guard let g = grads[0] else { return [nil, nil, nil] }
-            // Channel-major rows: [C, N·spatial].
-            func rows(_ t: Tensor) throws -> Tensor { try t.transpose(0, 1).contiguous().reshape([channels, -1]) }
-            func unrows(_ t: Tensor) throws -> Tensor {
-                var shape = input.sizes
-                shape.swapAt(0, 1)
-                return try t.reshape(shape).transpose(0, 1).contiguous()
-            }
-            let x = try rows(input), gy = try rows(g)
-            let perChannel: (Tensor) throws -> Tensor = { try $0.view([channels, 1]) }
-            let xhat: Tensor
-            let gInput: Tensor
-            let gScaled = try weight.map { try gy * (try perChannel($0)) } ?? gy
-            if let (mean, variance) = statistics, let mean, let variance {
-                let inv = try (try variance + eps).rsqrt()
-                xhat = try (try x - (try perChannel(mean))) * (try perChannel(inv))
-                gInput = try unrows(try gScaled * (try perChannel(inv)))
-            } else {
-                let n = x.sizes[1]
-                xhat = try normalizedRows(x, eps: eps)
-                gInput = try unrows(try Derivatives.normalizeRows(gScaled, input: x, rowLength: n, eps: eps, centered: true))
-            }
-            let gWeight = weight == nil ? nil : try (try gy * xhat).sum(dims: [1])
-            let gBias = bias == nil ? nil : try gy.sum(dims: [1])
-            return [try gInput.to(dtype: input.dtype), gWeight, gBias]
+            var running: (mean: [Double], variance: [Double])?
+            if let (mean, variance) = statistics, let mean, let variance { running = (try mean.toDoubles(), try variance.toDoubles()) }
+            let kernel = BatchNormBackward(batch: input.sizes[0], channels: channels, spatial: input.sizes.dropFirst(2).reduce(1, *),
+                                           eps: eps, running: running)
+            let (gInput, gWeight, gBias) = try kernel.run(g, input: input, weight: weight, needsInput: input.requiresGrad)
+            return [gInput, weight == nil ? nil : gWeight, bias == nil ? nil : gBias]
         }
         return out
-    }
-
-    /// (x − mean)/sqrt(var + eps) per row, biased variance.
-    static func normalizedRows(_ x: Tensor, eps: Double) throws -> Tensor {
-        let mean = try x.mean(dims: [1], keepdim: true)
-        let centered = try x - mean
-        let variance = try (try centered * centered).mean(dims: [1], keepdim: true)
-        return try centered * (try (try variance + eps).rsqrt())
     }
 
     public static func rmsNorm(_ input: Tensor, normalizedShape: [Int], weight: Tensor?, eps: Double) throws -> Tensor {
