@@ -50,11 +50,20 @@ public final class AutogradNode {
     }
 
     /// Runs the node: pre-hooks, the backward formula (or accumulation into a leaf), post-hooks.
-    func apply(_ outputGrads: [Tensor?]) throws -> [Tensor?] {
+    /// Takes the gradients out of `outputGrads` (left empty), so a gradient nobody else holds can become a
+    /// leaf's `.grad` without a copy.
+    func apply(_ outputGrads: inout [Tensor?]) throws -> [Tensor?] {
         var grads = outputGrads + [Tensor?](repeating: nil, count: max(0, outputCount - outputGrads.count))
+        outputGrads = []
         for hook in preHooks { if let replaced = try hook(grads) { grads = replaced } }
         if let leaf {
-            if let g = grads.first ?? nil {
+            if var g = grads.first ?? nil {
+                grads = []
+                if leaf.grad == nil, Self.canSteal(&g, for: leaf) {
+                    // torch's AccumulateGrad steals a gradient no one else references instead of cloning it.
+                    leaf.grad = g
+                    return []
+                }
                 let incoming = try GradMode.noGrad { try g.sizes == leaf.sizes ? g : g.sumTo(leaf.sizes) }
                 if let existing = leaf.grad {
                     // torch accumulates in place under no_grad (`variable.grad += new_grad`).
@@ -77,6 +86,17 @@ public final class AutogradNode {
             : try GradMode.noGrad { try backwardFn(grads) }
         for hook in postHooks { if let replaced = try hook(inputGrads, grads) { inputGrads = replaced } }
         return inputGrads
+    }
+
+    /// Whether `g` can be stored as `leaf.grad` as it is: the only reference to a plain, dense tensor of the
+    /// leaf's shape and dtype whose memory no other tensor (view, saved value, user's variable) shares.
+    private static func canSteal(_ g: inout Tensor, for leaf: Tensor) -> Bool {
+        guard isKnownUniquelyReferenced(&g), g.gradFn == nil, g.viewOrigin == nil, type(of: g) == Tensor.self,
+              g.sizes == leaf.sizes, g.dtype == leaf.dtype, g.device == leaf.device, g.isContiguous, g.storageOffset == 0,
+              var storage = g.storage, storage.byteCount == g.count * g.dtype.itemSize else { return false }
+        g.storage = nil
+        defer { g.storage = storage }
+        return isKnownUniquelyReferenced(&storage)
     }
 
     /// Frees the saved tensors once used, unless the graph is retained.

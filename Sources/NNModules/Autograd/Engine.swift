@@ -34,7 +34,8 @@ enum AutogradEngine {
             let node = ready.remove(at: index)
             let id = ObjectIdentifier(node)
             observer?.nodeWillRun(node)
-            let inputGrads = try node.apply(buffers.removeValue(forKey: id) ?? [])
+            var incoming = buffers.removeValue(forKey: id) ?? []
+            let inputGrads = try node.apply(&incoming)
             observer?.nodeDidRun(node)
             if !retainGraph { node.release() }
             for (i, edge) in node.nextEdges.enumerated() {

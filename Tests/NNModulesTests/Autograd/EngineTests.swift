@@ -213,3 +213,32 @@ final class Scale: Module {
         #expect(try s.softmax(dim: 0).item() == 1)
     }
 }
+
+/// AccumulateGrad takes a fresh gradient as `.grad` without a copy only when nothing else can see it.
+@Suite struct GradientStealingTests {
+    @Test func aGradientTheUserHoldsIsCopied() throws {
+        let x = try Tensor.zeros([3]).requiresGrad_()
+        let seed = Tensor.ones([3])
+        try x.backward(gradient: seed)
+        let grad = try #require(x.grad)
+        #expect(grad !== seed && grad.dataPointer != seed.dataPointer)
+        try GradMode.noGrad { _ = try seed.fill_(5) }
+        #expect(try grad.toDoubles() == [1, 1, 1])
+    }
+
+    @Test func oneGradientReachingTwoLeavesGivesEachItsOwn() throws {
+        let a = try Tensor.zeros([2]).requiresGrad_(), b = try Tensor.zeros([2]).requiresGrad_()
+        try (try a + b).sum().backward()
+        let ga = try #require(a.grad), gb = try #require(b.grad)
+        #expect(ga.dataPointer != gb.dataPointer, "AddBackward0 hands the same tensor to both edges")
+        try (try a * 3.0).sum().backward()
+        #expect(try a.grad?.toDoubles() == [4, 4] && b.grad?.toDoubles() == [1, 1], "accumulating into a's grad leaves b's alone")
+    }
+
+    @Test func aFreshGradientIsTakenAsIs() throws {
+        let w = try Tensor.zeros([4, 4]).requiresGrad_()
+        let x = Tensor.ones([2, 4])
+        try (try x.matmul(w)).sum().backward()
+        #expect(try w.grad?.toDoubles() == [Double](repeating: 2, count: 16))
+    }
+}
