@@ -164,6 +164,8 @@ public final class ProfileRunner: @unchecked Sendable {
         }
         var completed = 0
         var recent: [UInt64] = []
+        var rate = 0.0
+        var lastPublish: UInt64?
         while runs.map({ completed < $0 }) ?? true {
             let (commands, stop) = takeCommands()
             for command in commands {
@@ -196,13 +198,21 @@ public final class ProfileRunner: @unchecked Sendable {
             completed += 1
             let now = clock.nanoseconds()
             recent.append(now)
-            recent.removeAll { now &- $0 > 1_000_000_000 }
+            if let stale = recent.firstIndex(where: { now &- $0 <= 1_000_000_000 }), stale > 0 { recent.removeFirst(stale) }
             let span = Double((recent.last ?? now) &- (recent.first ?? now)) / 1e9
-            let rate = recent.count > 1 && span > 0 ? Double(recent.count - 1) / span : 0
-            publish(profiler.report(), state: isPaused ? .paused : .running, runs: completed, rate: rate)
+            rate = recent.count > 1 && span > 0 ? Double(recent.count - 1) / span : 0
+            // A report costs far more than a small model's forward (percentiles of every module), and readers
+            // look at most every frame: publish at most every `publishInterval`, and the last run.
+            if lastPublish.map({ now &- $0 >= Self.publishInterval }) ?? true || runs == completed {
+                publish(profiler.report(), state: isPaused ? .paused : .running, runs: completed, rate: rate)
+                lastPublish = now
+            }
         }
-        published.withLock { if var s = $0 { s.state = .finished; $0 = s } }
+        publish(profiler.report(), state: .finished, runs: completed, rate: rate)
     }
+
+    /// Nanoseconds between two published snapshots while running.
+    static let publishInterval: UInt64 = 40_000_000
 
     private func publish(_ report: ProfileReport, state: State, runs: Int, rate: Double) {
         let snapshot = Snapshot(report: report, state: state, runs: runs, runsPerSecond: rate, training: model.training,
