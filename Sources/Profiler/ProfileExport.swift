@@ -54,9 +54,7 @@ public enum ProfileExport {
         if let failed = report.failedModule { fields.append(("failed_module", .string(failed))) }
         if report.backwardPasses > 0 {
             fields += [("backward_passes", .int(report.backwardPasses)), ("last_backward_ms", .double(report.lastBackwardMs)),
-                       ("backward_nodes", .array(report.backwardNodes.map {
-                           .object([("name", .string($0.name)), ("ms", .double($0.totalMs)), ("count", .int($0.count))])
-                       }))]
+                       ("backward_nodes", .array(report.backwardNodes.map(\.json)))]
             if let first = report.firstNonFiniteGradient { fields.append(("first_non_finite_gradient", .string(first))) }
         }
         return JSONText.object(fields).rendered + "\n"

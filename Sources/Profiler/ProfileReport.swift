@@ -61,6 +61,8 @@ public struct BackwardNodeTime: Sendable, Equatable {
     public var name: String
     public var totalMs: Double
     public var count: Int
+
+    public var json: JSONText { .object([("name", .string(name)), ("ms", .double(totalMs)), ("count", .int(count))]) }
 }
 
 /// One module call on the timeline (Chrome/Perfetto "complete" event).

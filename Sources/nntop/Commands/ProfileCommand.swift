@@ -31,10 +31,8 @@ struct ProfileCommand: ParsableCommand {
         options.inputStatistics = inputStats
         var trainingStep: TrainingStep?
         if trainStep {
-            // What `T` does in the view: train mode, the synthetic task of `nntop train`, AdamW.
-            guard let sample = sampleInput.first?.tensor else { throw CLIError.failure("\(source.model): the sample input is not a tensor") }
-            let task = try CLIError.wrap { try TrainingTask(model: loaded.module, sample: sample, batch: max(2, sample.sizes.first ?? 1)) }
-            trainingStep = TrainingStep(optimizer: AdamW(loaded.module.parameters(), lr: 1e-3)) { try task.loss($0) }
+            // What `T` does in the view: train mode and the same synthetic step.
+            trainingStep = try CLIError.wrap { try TrainingStep.synthetic(for: loaded) }
             loaded.module.train()
         }
         let runner = ProfileRunner(model: loaded.module, inputs: sampleInput, options: options, trainingStep: trainingStep)

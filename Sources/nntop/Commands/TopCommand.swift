@@ -37,19 +37,10 @@ struct TopCommand: ParsableCommand {
         let built = ModelInfoBuilder.build(name: loaded.name, source: loaded.source, model: loaded.module,
                                            profile: first.report(), forwardError: forwardError)
         let runner = ProfileRunner(model: loaded.module, inputs: loaded.sampleInput ?? [],
-                                   trainingStep: forwardError == nil ? Self.trainingStep(loaded) : nil)
+                                   trainingStep: forwardError == nil ? try? TrainingStep.synthetic(for: loaded) : nil)
         runner.start()
         defer { runner.stop() }
         try browse(built.info, initialSnapshot: nil, runner: runner, parameterNames: built.parameterNames, modelName: loaded.name)
-    }
-
-    /// `T` in the view: AdamW on the synthetic task `nntop train` uses, one batch the size of the sample
-    /// input's (at least two, so batch statistics exist in train mode); nil when the model has no such task
-    /// (no loss for its output).
-    static func trainingStep(_ loaded: LoadedModel) -> TrainingStep? {
-        guard let sample = loaded.sampleInput?.first?.tensor,
-              let task = try? TrainingTask(model: loaded.module, sample: sample, batch: max(2, sample.sizes.first ?? 1)) else { return nil }
-        return TrainingStep(optimizer: AdamW(loaded.module.parameters(), lr: 1e-3)) { try task.loss($0) }
     }
 
     /// Runs the interactive view; `runner` is nil when replaying a recorded session.

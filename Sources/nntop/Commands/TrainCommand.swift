@@ -63,9 +63,7 @@ struct TrainCommand: ParsableCommand {
                 print("step \(step + 1) loss \(String(format: "%.6f", value)) backward \(String(format: "%.2f", report.lastBackwardMs)) ms")
                 records.append(.object([("step", .int(step + 1)), ("loss", .double(value)),
                                         ("backward_ms", .double(report.lastBackwardMs)),
-                                        ("backward_nodes", .array(report.backwardNodes.map {
-                                            .object([("name", .string($0.name)), ("ms", .double($0.totalMs)), ("count", .int($0.count))])
-                                        })),
+                                        ("backward_nodes", .array(report.backwardNodes.map(\.json))),
                                         ("modules", .array(Self.moduleRecords(report)))]))
                 profiler.reset()
             }

@@ -3,15 +3,17 @@ import Profiler
 
 /// The text table of `nntop profile`: hottest modules by self time.
 enum ProfileTable {
+    private static func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+        let p = String(repeating: " ", count: max(0, n - s.count))
+        return left ? p + s : s + p
+    }
+
+    private static func ms(_ v: Double) -> String { String(format: "%.3f", v) }
+
     static func render(model: String, report: ProfileReport, top: Int) -> String {
         let total = max(report.rows.first?.inclusiveTime.p50 ?? 0, 1e-9)
         let hottest = report.rows.enumerated().filter { $0.element.calls > 0 }
             .sorted { ($0.element.selfTime.p50, -$0.offset) > ($1.element.selfTime.p50, -$1.offset) }.prefix(top)
-        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
-            let p = String(repeating: " ", count: max(0, n - s.count))
-            return left ? p + s : s + p
-        }
-        func ms(_ v: Double) -> String { String(format: "%.3f", v) }
         var lines = ["\(model): \(report.forwardPasses) forward passes, p50 \(ms(report.rows.first?.inclusiveTime.p50 ?? 0)) ms per forward",
                      pad("module", 36) + pad("class", 22) + pad("self p50", 10, left: true) + pad("incl p50", 10, left: true)
                         + pad("share", 7, left: true) + pad("calls", 7, left: true) + pad("GFLOPs", 9, left: true) + "  output"]
@@ -34,11 +36,6 @@ enum ProfileTable {
     /// Training steps: the modules whose own autograd nodes take longest, their gradient norms, and the node
     /// classes the backward time goes to.
     static func backwardLines(_ report: ProfileReport, top: Int) -> [String] {
-        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
-            let p = String(repeating: " ", count: max(0, n - s.count))
-            return left ? p + s : s + p
-        }
-        func ms(_ v: Double) -> String { String(format: "%.3f", v) }
         let total = max(report.rows.first?.backward?.inclusiveTime.p50 ?? 0, 1e-9)
         var lines = ["", "backward: \(report.backwardPasses) passes, last \(ms(report.lastBackwardMs)) ms (loss included)",
                      pad("module", 36) + pad("class", 22) + pad("self p50", 10, left: true) + pad("incl p50", 10, left: true)

@@ -22,21 +22,22 @@ enum TUIApp {
         _ = reduce(&state, .resize(width: start.width, height: start.height))
         var lastTick = clock.now - frameInterval
         var needsDraw = true
+        /// Reduces `event` and carries out its effects; false when one of them is quit.
+        func apply(_ event: Event) -> Bool {
+            for effect in reduce(&state, event) {
+                if effect == .quit { return false }
+                if let model = perform(effect) { state.replaceModel(model) }
+            }
+            return true
+        }
         loop: while true {
             if let event = terminal.nextEvent(timeout: .milliseconds(50)) {
-                for effect in reduce(&state, event) {
-                    if effect == .quit { break loop }
-                    if let model = perform(effect) { state.replaceModel(model) }
-                }
+                guard apply(event) else { break loop }
                 needsDraw = true
             }
             // Held keys must not starve the steady schedule, so it has its own clock.
             if clock.now - lastTick >= frameInterval {
-                if let snapshot = snapshots() {
-                    for effect in reduce(&state, .snapshot(snapshot)) where effect != .quit {
-                        if let model = perform(effect) { state.replaceModel(model) }
-                    }
-                }
+                if let snapshot = snapshots() { guard apply(.snapshot(snapshot)) else { break loop } }
                 _ = reduce(&state, .tick)
                 lastTick = clock.now
                 needsDraw = true

@@ -1,4 +1,5 @@
 import NNModules
+import Profiler
 
 /// What `nntop train` optimizes, chosen from the model's sample input: a floating-point input is a
 /// classifier trained with cross-entropy on `SyntheticClassification`; token ids are a causal language model
@@ -43,5 +44,17 @@ struct TrainingTask {
             let labels = try ids.narrow(1, start: 1, length: length - 1).reshape([-1]).contiguous()
             return try crossEntropy.loss(shifted, labels)
         }
+    }
+}
+
+extension TrainingStep {
+    /// What `T` in the view and `nntop profile --train-step` run: AdamW on the synthetic task `nntop train`
+    /// uses, one batch the size of the sample input's (at least two, so batch statistics exist in train mode).
+    static func synthetic(for loaded: LoadedModel) throws -> TrainingStep {
+        guard let sample = loaded.sampleInput?.first?.tensor else {
+            throw ModelLoadError(description: "\(loaded.name): the sample input is not a tensor, so there is no training task")
+        }
+        let task = try TrainingTask(model: loaded.module, sample: sample, batch: max(2, sample.sizes.first ?? 1))
+        return TrainingStep(optimizer: AdamW(loaded.module.parameters(), lr: 1e-3)) { try task.loss($0) }
     }
 }
