@@ -133,46 +133,41 @@ public enum GlobalModuleHooks {
 }
 
 extension Module {
-    /// Builds a handle that removes `id` from this module's tables.
-    private func handle(_ id: Int, _ remove: @escaping (inout HookTables, Int) -> Void) -> RemovableHandle {
-        RemovableHandle(id: id) { [weak self] id in
-            guard let self else { return }
-            remove(&self.hooks, id)
+    /// Adds `hook` to one of the module's hook tables; the handle removes it again (nothing once the module
+    /// is gone).
+    private func register<Hook>(_ hook: Hook, in table: WritableKeyPath<HookTables, OrderedDictionary<Int, Hook>>,
+                                prepend: Bool = false) -> RemovableHandle {
+        let id = RemovableHandle.makeID()
+        hooks[keyPath: table].insert(hook, id: id, prepend: prepend)
+        return RemovableHandle(id: id) { [weak self] id in
+            self?.hooks[keyPath: table].removeValue(forKey: id)
         }
     }
 
     /// torch: `register_forward_pre_hook(hook, prepend=False)`.
     @discardableResult
     public func registerForwardPreHook(prepend: Bool = false, _ hook: @escaping ForwardPreHook) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.forwardPre.insert(.plain(hook), id: id, prepend: prepend)
-        return handle(id) { $0.forwardPre.removeValue(forKey: $1) }
+        register(.plain(hook), in: \.forwardPre, prepend: prepend)
     }
 
     /// torch: `register_forward_pre_hook(hook, prepend=False, with_kwargs=True)`.
     @discardableResult
     public func registerForwardPreHook(prepend: Bool = false, withKwargs hook: @escaping ForwardPreHookWithKwargs) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.forwardPre.insert(.withKwargs(hook), id: id, prepend: prepend)
-        return handle(id) { $0.forwardPre.removeValue(forKey: $1) }
+        register(.withKwargs(hook), in: \.forwardPre, prepend: prepend)
     }
 
     /// torch: `register_forward_hook(hook, prepend=False, always_call=False)`.
     @discardableResult
     public func registerForwardHook(prepend: Bool = false, alwaysCall: Bool = false,
                                     _ hook: @escaping ForwardHook) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.forward.insert(ForwardHookEntry(kind: .plain(hook), alwaysCall: alwaysCall), id: id, prepend: prepend)
-        return handle(id) { $0.forward.removeValue(forKey: $1) }
+        register(ForwardHookEntry(kind: .plain(hook), alwaysCall: alwaysCall), in: \.forward, prepend: prepend)
     }
 
     /// torch: `register_forward_hook(hook, prepend=False, with_kwargs=True, always_call=False)`.
     @discardableResult
     public func registerForwardHook(prepend: Bool = false, alwaysCall: Bool = false,
                                     withKwargs hook: @escaping ForwardHookWithKwargs) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.forward.insert(ForwardHookEntry(kind: .withKwargs(hook), alwaysCall: alwaysCall), id: id, prepend: prepend)
-        return handle(id) { $0.forward.removeValue(forKey: $1) }
+        register(ForwardHookEntry(kind: .withKwargs(hook), alwaysCall: alwaysCall), in: \.forward, prepend: prepend)
     }
 
     /// torch: `len(module._forward_pre_hooks)`, `len(module._forward_hooks)`.
@@ -185,9 +180,7 @@ extension Module {
     /// torch: `register_full_backward_pre_hook(hook, prepend=False)`. Fires once autograd records graphs.
     @discardableResult
     public func registerFullBackwardPreHook(prepend: Bool = false, _ hook: @escaping BackwardPreHook) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.backwardPre.insert(hook, id: id, prepend: prepend)
-        return handle(id) { $0.backwardPre.removeValue(forKey: $1) }
+        register(hook, in: \.backwardPre, prepend: prepend)
     }
 
     /// torch: `register_full_backward_hook(hook, prepend=False)`.
@@ -195,9 +188,7 @@ extension Module {
     public func registerFullBackwardHook(prepend: Bool = false, _ hook: @escaping BackwardHook) throws -> RemovableHandle {
         if hooks.isFullBackwardHook == false { throw TorchError.runtimeError(Module.mixedBackwardHooksMessage) }
         hooks.isFullBackwardHook = true
-        let id = RemovableHandle.makeID()
-        hooks.backward.insert(hook, id: id, prepend: prepend)
-        return handle(id) { $0.backward.removeValue(forKey: $1) }
+        return register(hook, in: \.backward, prepend: prepend)
     }
 
     /// torch: `register_backward_hook(hook)` — deprecated; PyTorch warns when it fires on a module whose
@@ -206,40 +197,30 @@ extension Module {
     public func registerBackwardHook(_ hook: @escaping BackwardHook) throws -> RemovableHandle {
         if hooks.isFullBackwardHook == true { throw TorchError.runtimeError(Module.mixedBackwardHooksMessage) }
         hooks.isFullBackwardHook = false
-        let id = RemovableHandle.makeID()
-        hooks.backward[id] = hook
-        return handle(id) { $0.backward.removeValue(forKey: $1) }
+        return register(hook, in: \.backward)
     }
 
     /// torch: `register_state_dict_pre_hook(hook)`.
     @discardableResult
     public func registerStateDictPreHook(_ hook: @escaping StateDictPreHook) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.stateDictPre[id] = hook
-        return handle(id) { $0.stateDictPre.removeValue(forKey: $1) }
+        register(hook, in: \.stateDictPre)
     }
 
     /// torch: `register_state_dict_post_hook(hook)`.
     @discardableResult
     public func registerStateDictPostHook(_ hook: @escaping StateDictPostHook) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.stateDictPost[id] = hook
-        return handle(id) { $0.stateDictPost.removeValue(forKey: $1) }
+        register(hook, in: \.stateDictPost)
     }
 
     /// torch: `register_load_state_dict_pre_hook(hook)`.
     @discardableResult
     public func registerLoadStateDictPreHook(_ hook: @escaping LoadStateDictPreHook) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.loadStateDictPre[id] = hook
-        return handle(id) { $0.loadStateDictPre.removeValue(forKey: $1) }
+        register(hook, in: \.loadStateDictPre)
     }
 
     /// torch: `register_load_state_dict_post_hook(hook)`.
     @discardableResult
     public func registerLoadStateDictPostHook(_ hook: @escaping LoadStateDictPostHook) -> RemovableHandle {
-        let id = RemovableHandle.makeID()
-        hooks.loadStateDictPost[id] = hook
-        return handle(id) { $0.loadStateDictPost.removeValue(forKey: $1) }
+        register(hook, in: \.loadStateDictPost)
     }
 }
