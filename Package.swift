@@ -47,25 +47,34 @@ let package = Package(
         .target(
             name: "Profiler",
             dependencies: [
-                "NNModules",
+                "NNModules", "ModelView",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        .target(name: "NNTopUI"),
+        .target(name: "ModelView"),
+        .target(
+            name: "ModelSources",
+            dependencies: ["Checkpoints", "NNModules", "ModelZoo", "Profiler", "ModelView"]
+        ),
+        .target(name: "NNTopUI", dependencies: ["ModelView"]),
         .executableTarget(
             name: "nntop",
             dependencies: [
-                "Checkpoints", "NNModules", "ModelZoo", "Profiler", "NNTopUI", "CNCurses",
+                "Checkpoints", "NNModules", "ModelZoo", "Profiler", "ModelView", "ModelSources", "NNTopUI", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "GoldenSupport", dependencies: ["Checkpoints"], path: "Tests/GoldenSupport"),
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
-        .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Profiler", "Checkpoints", "GoldenSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["nntop", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
+        .testTarget(name: "ModelViewTests", dependencies: ["ModelView"]),
+        .testTarget(name: "ModelSourcesTests", dependencies: [
+            "ModelSources", "ModelView", "Profiler", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport",
+        ]),
+        .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI", "ModelView"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Profiler", "ModelView", "Checkpoints", "GoldenSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nntop", "ModelSources", "ModelView", "Profiler", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
-        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "NNModules", "ModelZoo", "GoldenSupport"]),
+        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "ModelView", "NNModules", "ModelZoo", "GoldenSupport"]),
     ]
 )

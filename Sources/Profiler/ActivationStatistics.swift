@@ -1,31 +1,14 @@
+import ModelView
 import NNModules
 
-/// Statistics of one output tensor, defined like the goldens' `activations.jsonl` (computed in float64;
-/// `std` unbiased like `torch.std`, NaN for fewer than two elements; NaN/Inf propagate into the moments).
-public struct ActivationStatistics: Sendable, Equatable {
-    public var path: String
-    public var shape: [Int]
-    public var dtype: String
-    public var numel: Int
-    public var bytes: Int
-    public var mean: Double
-    public var std: Double
-    public var min: Double
-    public var max: Double
-    public var nanCount: Int
-    public var infCount: Int
-    public var zeroFraction: Double
-    /// Elements the moments were computed from: all of them, or a strided sample of large tensors.
-    public var sampled: Int
-
-    /// Computes the statistics of `tensor`; tensors above `sampleLimit` elements are read with a stride
-    /// so the cost stays bounded (counts are then estimates scaled to `numel`). Meta tensors carry only
-    /// shape and dtype.
-    public static func of(_ tensor: Tensor, path: String, sampleLimit: Int = 1 << 20) -> ActivationStatistics {
+/// Computes `ActivationStats` of tensors the way the goldens' `activations.jsonl` defines them.
+public enum ActivationStatistics {
+    /// The statistics of `tensor`; tensors above `sampleLimit` elements are read with a stride so the cost
+    /// stays bounded (counts are then estimates scaled to `numel`). Meta tensors carry only shape and dtype.
+    public static func of(_ tensor: Tensor, path: String, sampleLimit: Int = 1 << 20) -> ActivationStats {
         let n = tensor.count
-        var stats = ActivationStatistics(path: path, shape: tensor.sizes, dtype: tensor.dtype.rawValue, numel: n,
-                                         bytes: n * tensor.dtype.itemSize, mean: .nan, std: .nan, min: .nan, max: .nan,
-                                         nanCount: 0, infCount: 0, zeroFraction: .nan, sampled: 0)
+        var stats = ActivationStats(path: path, shape: tensor.sizes, dtype: tensor.dtype.rawValue, numel: n, mean: .nan,
+                                    std: .nan, min: .nan, max: .nan, zeroFraction: .nan, sampled: 0)
         let stride = Swift.max(1, n / Swift.max(sampleLimit, 1))
         guard !tensor.isMeta, n > 0, let values = try? tensor.toDoubles(every: stride) else { return stats }
         var sum = 0.0, lo = Double.infinity, hi = -Double.infinity

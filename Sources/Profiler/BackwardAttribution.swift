@@ -14,7 +14,7 @@ struct BackwardAttribution {
     private let parameterRow: [ObjectIdentifier: Int]
     private var selfThisPass: [UInt64]
     private var nodesThisPass: [Int]
-    private(set) var timings: [ModuleTimings]
+    private(set) var timings: [SplitTimings]
     /// Whether the last pass ran any node of the row's subtree: a module frozen since shows nothing.
     private(set) var reachedLastPass: [Bool]
     private(set) var passes = 0
@@ -43,7 +43,7 @@ struct BackwardAttribution {
         parameterRow = owners
         selfThisPass = names.map { _ in 0 }
         nodesThisPass = names.map { _ in 0 }
-        timings = names.map { _ in ModuleTimings(windowSize: windowSize) }
+        timings = names.map { _ in SplitTimings(windowSize: windowSize) }
         reachedLastPass = names.map { _ in false }
     }
 
@@ -97,7 +97,7 @@ struct BackwardAttribution {
     }
 
     mutating func reset(windowSize: Int) {
-        timings = timings.map { _ in ModuleTimings(windowSize: windowSize) }
+        timings = timings.map { _ in SplitTimings(windowSize: windowSize) }
         reachedLastPass = reachedLastPass.map { _ in false }
         byNodeName.removeAll()
         passes = 0

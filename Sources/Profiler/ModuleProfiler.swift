@@ -1,3 +1,4 @@
+import ModelView
 import NNModules
 
 /// Times every submodule of a model through its public forward hooks: a pre-hook pushes a frame, the
@@ -14,7 +15,7 @@ public final class ModuleProfiler {
         public var statisticsEvery: Int = 1
         /// Tensors larger than this are sampled with a stride for statistics.
         public var statisticsSampleLimit: Int = 1 << 20
-        /// Calls kept for the recent-window percentiles and the history.
+        /// Forwards kept for the recent-window percentiles, means and the history.
         public var windowSize: Int = 64
         /// Also compute statistics of each module's positional inputs.
         public var inputStatistics = false
@@ -34,11 +35,19 @@ public final class ModuleProfiler {
     private let options: Options
     private let names: [String]
     private let classNames: [String]
-    private var timings: [ModuleTimings]
-    private var outputs: [[ActivationStatistics]]
-    private var inputs: [[ActivationStatistics]]
-    private var macs: [Int]
-    private var traceEvents: [TraceEvent] = []
+    private var timings: [SplitTimings]
+    private var calls: [Int]
+    private var outputs: [[ActivationStats]]
+    private var inputs: [[ActivationStats]]
+    private var meanHistory: [[Double]]
+    private var flops: [Int?]
+    /// What the current forward has added up so far, per module (a module may be called several times).
+    private var selfThisForward: [UInt64]
+    private var inclusiveThisForward: [UInt64]
+    private var macsThisForward: [Int]
+    private var touchedThisForward: [Int] = []
+    private var touched: [Bool]
+    private(set) public var trace: [TraceEvent] = []
     private var traceOrigin: UInt64?
     private var failureThisPass: String?
     private var lastFailure: String?
@@ -46,12 +55,11 @@ public final class ModuleProfiler {
     private var statisticsOverhead: UInt64 = 0
     private var handles: [RemovableHandle] = []
     private var forwardPasses = 0
-    private var lastForward: UInt64 = 0
     private var nonFiniteThisPass: String?
     private var firstNonFinite: String?
     private let modules: [Module]
     private var backwardAttribution: BackwardAttribution
-    private var gradients: [GradientStatistics?]
+    private var gradients: [GradientStats?]
     private var firstNonFiniteGradient: String?
 
     /// Attaches to every entry of `model.namedModules()` (a shared module once, under its first name).
@@ -59,15 +67,22 @@ public final class ModuleProfiler {
         self.clock = clock
         self.options = options
         let modules = model.namedModules()
+        let count = modules.count
         names = modules.map(\.name)
         classNames = modules.map(\.module.typeName)
-        timings = modules.map { _ in ModuleTimings(windowSize: options.windowSize) }
-        outputs = modules.map { _ in [] }
-        inputs = modules.map { _ in [] }
-        macs = modules.map { _ in 0 }
+        timings = modules.map { _ in SplitTimings(windowSize: options.windowSize) }
+        calls = Array(repeating: 0, count: count)
+        outputs = Array(repeating: [], count: count)
+        inputs = Array(repeating: [], count: count)
+        meanHistory = Array(repeating: [], count: count)
+        flops = Array(repeating: nil, count: count)
+        selfThisForward = Array(repeating: 0, count: count)
+        inclusiveThisForward = Array(repeating: 0, count: count)
+        macsThisForward = Array(repeating: 0, count: count)
+        touched = Array(repeating: false, count: count)
         self.modules = modules.map(\.module)
         backwardAttribution = BackwardAttribution(names: names, modules: modules.map(\.module), windowSize: options.windowSize)
-        gradients = modules.map { _ in nil }
+        gradients = Array(repeating: nil, count: count)
         for (row, entry) in modules.enumerated() {
             handles.append(entry.module.registerForwardPreHook { [unowned self] _, _ in
                 self.push(row)
@@ -111,50 +126,71 @@ public final class ModuleProfiler {
         let overhead = statisticsOverhead &- frame.overheadAtStart
         let inclusive = elapsed > overhead ? elapsed - overhead : 0
         let selfTime = inclusive > frame.children ? inclusive - frame.children : 0
-        timings[row].record(selfTime: selfTime, inclusive: inclusive)
+        if !touched[row] {
+            touched[row] = true
+            touchedThisForward.append(row)
+        }
+        selfThisForward[row] &+= selfTime
+        inclusiveThisForward[row] &+= inclusive
+        calls[row] += 1
         if !stack.isEmpty { stack[stack.count - 1].children &+= inclusive }
-        if traceEvents.count < options.traceEventLimit {
+        if trace.count < options.traceEventLimit {
             let origin = traceOrigin ?? frame.start
             traceOrigin = origin
-            traceEvents.append(TraceEvent(name: names[row], className: classNames[row], depth: stack.count,
-                                          startNs: frame.start &- origin, durationNs: inclusive))
+            trace.append(TraceEvent(name: names[row], className: classNames[row], depth: stack.count,
+                                    startNs: frame.start &- origin, durationNs: inclusive))
         }
-        if case .none = output {} else { macs[row] = MACCounter.macs(module, inputs: args, output: output) }
+        if case .none = output {} else { macsThisForward[row] += MACCounter.macs(module, inputs: args, output: output) }
 
         let every = options.statisticsEvery
-        if every > 0 && (timings[row].calls - 1) % every == 0 {
+        if every > 0 && (calls[row] - 1) % every == 0 {
             let statsStart = clock.nanoseconds()
-            outputs[row] = output.flattenedTensors().map {
-                ActivationStatistics.of($0.tensor, path: $0.path, sampleLimit: options.statisticsSampleLimit)
-            }
-            if options.inputStatistics {
-                inputs[row] = Value.tuple(args).flattenedTensors().map {
-                    ActivationStatistics.of($0.tensor, path: $0.path, sampleLimit: options.statisticsSampleLimit)
-                }
-            }
-            if nonFiniteThisPass == nil, outputs[row].contains(where: { $0.nanCount > 0 || $0.infCount > 0 }) {
-                nonFiniteThisPass = names[row]
-            }
+            takeStatistics(row, args, output)
             statisticsOverhead &+= clock.nanoseconds() &- statsStart
         }
-        if stack.isEmpty {
-            forwardPasses += 1
-            lastForward = inclusive
-            if let nonFiniteThisPass { firstNonFinite = nonFiniteThisPass }
-            lastFailure = failureThisPass
+        if stack.isEmpty { finishForward() }
+    }
+
+    private func takeStatistics(_ row: Int, _ args: [Value], _ output: Value) {
+        let limit = options.statisticsSampleLimit
+        outputs[row] = output.flattenedTensors().map { ActivationStatistics.of($0.tensor, path: $0.path, sampleLimit: limit) }
+        if options.inputStatistics {
+            inputs[row] = Value.tuple(args).flattenedTensors().map { ActivationStatistics.of($0.tensor, path: $0.path, sampleLimit: limit) }
         }
+        if let mean = outputs[row].first?.mean, outputs[row].first?.isShapeOnly == false {
+            meanHistory[row].append(mean)
+            if meanHistory[row].count > options.windowSize { meanHistory[row].removeFirst() }
+        }
+        if nonFiniteThisPass == nil, outputs[row].contains(where: \.hasNonFinite) { nonFiniteThisPass = names[row] }
+    }
+
+    /// A top-level call returned: every module it ran records its time for this forward, all calls added up.
+    private func finishForward() {
+        for row in touchedThisForward {
+            timings[row].record(selfTime: selfThisForward[row], inclusive: inclusiveThisForward[row])
+            flops[row] = 2 * macsThisForward[row]
+            selfThisForward[row] = 0
+            inclusiveThisForward[row] = 0
+            macsThisForward[row] = 0
+            touched[row] = false
+        }
+        touchedThisForward.removeAll(keepingCapacity: true)
+        forwardPasses += 1
+        if let nonFiniteThisPass { firstNonFinite = nonFiniteThisPass }
+        lastFailure = failureThisPass
     }
 
     /// Forgets everything measured so far (after warm-up runs, or when the user asks).
     public func reset() {
-        timings = names.map { _ in ModuleTimings(windowSize: options.windowSize) }
+        timings = names.map { _ in SplitTimings(windowSize: options.windowSize) }
+        calls = names.map { _ in 0 }
         outputs = names.map { _ in [] }
         inputs = names.map { _ in [] }
-        macs = names.map { _ in 0 }
-        traceEvents.removeAll()
+        meanHistory = names.map { _ in [] }
+        flops = names.map { _ in nil }
+        trace.removeAll()
         traceOrigin = nil
         forwardPasses = 0
-        lastForward = 0
         firstNonFinite = nil
         lastFailure = nil
         backwardAttribution.reset(windowSize: options.windowSize)
@@ -173,42 +209,56 @@ public final class ModuleProfiler {
     /// optimizer step); notes the first module, in `named_modules()` order, with a NaN/Inf gradient.
     public func recordGradients() throws {
         gradients = try modules.map { try GradientStatistics.ofParameters(of: $0) }
-        let nonFinite = gradients.firstIndex { ($0?.nanCount ?? 0) + ($0?.infCount ?? 0) > 0 }
+        let nonFinite = gradients.firstIndex { $0?.hasNonFinite ?? false }
         firstNonFiniteGradient = nonFinite.map { names[$0] }
     }
 
-    /// The current measurements.
-    public func report() -> ProfileReport {
-        let rows = names.indices.map { i in
-            ProfileReport.Row(
-                name: names[i], className: classNames[i], calls: timings[i].calls,
-                selfTime: .from(timings[i].selfSinceStart), inclusiveTime: .from(timings[i].inclusiveSinceStart),
-                recentSelfTime: .from(window: timings[i].selfWindow),
-                recentInclusiveTime: .from(window: timings[i].inclusiveWindow),
-                history: timings[i].inclusiveWindow.map { Double($0) / 1e6 }, outputs: outputs[i], inputs: inputs[i], macs: macs[i],
-                backward: backwardRow(i), gradient: gradients[i])
+    /// Forwards measured since the last reset.
+    public var forwards: Int { forwardPasses }
+
+    /// Wall time of the last whole backward, loss included, in ms (0 before the first).
+    public var lastBackwardMs: Double { Double(backwardAttribution.lastPassNs) / 1e6 }
+
+    /// The current measurements as the view schema's snapshot; `runner` says who ran them.
+    public func snapshot(runner: RunnerStatus? = nil) -> ProfileSnapshot {
+        var status = runner ?? RunnerStatus(state: .finished)
+        status.forwards = forwardPasses
+        status.window = options.windowSize
+        if backwardAttribution.passes > 0 { status.lastBackwardMs = lastBackwardMs }
+        let modules = names.indices.compactMap { i -> ModuleProfile? in
+            guard timings[i].count > 0 || backwardRow(i) != nil else { return nil }
+            return ModuleProfile(
+                name: names[i], calls: calls[i], callsPerForward: Double(calls[i]) / Double(max(timings[i].count, 1)),
+                selfTime: timings[i].selfTime.timing, inclusive: timings[i].inclusive.timing,
+                historyMs: timings[i].inclusive.historyMs, flops: flops[i], outputs: outputs[i], inputs: inputs[i],
+                meanHistory: meanHistory[i], backward: backwardRow(i), gradient: gradients[i])
         }
-        return ProfileReport(rows: rows, forwardPasses: forwardPasses, lastForwardMs: Double(lastForward) / 1e6,
-                             firstNonFinite: firstNonFinite, failedModule: lastFailure, trace: traceEvents,
-                             backwardPasses: backwardAttribution.passes,
-                             lastBackwardMs: Double(backwardAttribution.lastPassNs) / 1e6,
-                             firstNonFiniteGradient: firstNonFiniteGradient,
-                             backwardNodes: backwardAttribution.byNodeName
-                                .map { BackwardNodeTime(name: $0.key, totalMs: Double($0.value.ns) / 1e6, count: $0.value.count) }
-                                .sorted { ($0.totalMs, $1.name) > ($1.totalMs, $0.name) })
+        return ProfileSnapshot(
+            runner: status, modules: modules, firstNonFinite: firstNonFinite, failedModule: lastFailure,
+            firstNonFiniteGradient: firstNonFiniteGradient,
+            backwardNodes: backwardAttribution.byNodeName
+                .map { BackwardNodeTime(name: $0.key, ms: Double($0.value.ns) / 1e6, count: $0.value.count) }
+                .sorted { ($0.ms, $1.name) > ($1.ms, $0.name) })
     }
+}
+
+/// One module call on the timeline (Chrome/Perfetto "complete" event).
+public struct TraceEvent: Sendable, Equatable {
+    public var name: String
+    public var className: String
+    public var depth: Int
+    public var startNs: UInt64
+    public var durationNs: UInt64
 }
 
 extension ModuleProfiler: BackwardObserver {
     public func nodeWillRun(_ node: AutogradNode) { backwardAttribution.nodeStarted(at: clock.nanoseconds()) }
     public func nodeDidRun(_ node: AutogradNode) { backwardAttribution.nodeFinished(node, at: clock.nanoseconds()) }
 
-    fileprivate func backwardRow(_ row: Int) -> ProfileReport.Backward? {
+    fileprivate func backwardRow(_ row: Int) -> BackwardProfile? {
         let t = backwardAttribution.timings[row]
-        guard t.calls > 0, backwardAttribution.reachedLastPass[row] else { return nil }
-        return ProfileReport.Backward(
-            calls: t.calls, selfTime: .from(t.selfSinceStart), inclusiveTime: .from(t.inclusiveSinceStart),
-            recentSelfTime: .from(window: t.selfWindow), recentInclusiveTime: .from(window: t.inclusiveWindow),
-            history: t.inclusiveWindow.map { Double($0) / 1e6 })
+        guard t.count > 0, backwardAttribution.reachedLastPass[row] else { return nil }
+        return BackwardProfile(passes: t.count, selfTime: t.selfTime.timing, inclusive: t.inclusive.timing,
+                               historyMs: t.inclusive.historyMs)
     }
 }

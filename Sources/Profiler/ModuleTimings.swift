@@ -1,45 +1,67 @@
 import Histogram
+import ModelView
 
-/// Latency percentiles in milliseconds.
-public struct LatencyPercentiles: Sendable, Equatable {
-    public var p50: Double, p90: Double, p99: Double, max: Double
-
-    static func from(_ histogram: Histogram<UInt64>) -> LatencyPercentiles {
-        func ms(_ ns: UInt64) -> Double { Double(ns) / 1e6 }
-        guard histogram.totalCount > 0 else { return LatencyPercentiles(p50: 0, p90: 0, p99: 0, max: 0) }
-        return LatencyPercentiles(p50: ms(histogram.valueAtPercentile(50)), p90: ms(histogram.valueAtPercentile(90)),
-                                  p99: ms(histogram.valueAtPercentile(99)), max: ms(histogram.max))
-    }
-
-    static func from(window: [UInt64]) -> LatencyPercentiles {
-        guard !window.isEmpty else { return LatencyPercentiles(p50: 0, p90: 0, p99: 0, max: 0) }
-        let sorted = window.sorted()
-        func at(_ p: Double) -> Double { Double(sorted[Swift.min(sorted.count - 1, Int((p / 100) * Double(sorted.count)))]) / 1e6 }
-        return LatencyPercentiles(p50: at(50), p90: at(90), p99: at(99), max: Double(sorted.last ?? 0) / 1e6)
-    }
-}
-
-/// Per-module accumulation: histograms since start (hdrhistogram, 3 significant digits) and a sliding
-/// window of the most recent calls.
+/// Per-module accumulation of one time per forward (or per backward pass): hdrhistogram since the start
+/// (3 significant digits) and a sliding window of the most recent values with their sum, for the window's
+/// percentiles and mean.
 struct ModuleTimings {
-    var calls = 0
-    var selfSinceStart = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
-    var inclusiveSinceStart = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
-    var selfWindow: [UInt64] = []
-    var inclusiveWindow: [UInt64] = []
-    var lastInclusive: UInt64 = 0
+    private(set) var count = 0
+    private var sinceStart = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    private var totalNs: UInt64 = 0
+    private(set) var window: [UInt64] = []
+    private var windowNs: UInt64 = 0
     let windowSize: Int
 
     init(windowSize: Int) { self.windowSize = windowSize }
 
-    mutating func record(selfTime: UInt64, inclusive: UInt64) {
-        calls += 1
-        _ = selfSinceStart.record(selfTime)
-        _ = inclusiveSinceStart.record(inclusive)
-        selfWindow.append(selfTime)
-        inclusiveWindow.append(inclusive)
-        if selfWindow.count > windowSize { selfWindow.removeFirst(selfWindow.count - windowSize) }
-        if inclusiveWindow.count > windowSize { inclusiveWindow.removeFirst(inclusiveWindow.count - windowSize) }
-        lastInclusive = inclusive
+    mutating func record(_ ns: UInt64) {
+        count += 1
+        _ = sinceStart.record(ns)
+        totalNs &+= ns
+        window.append(ns)
+        windowNs &+= ns
+        if window.count > windowSize {
+            windowNs &-= window.removeFirst()
+        }
     }
+
+    /// Percentiles and mean of the window and since the start, in ms.
+    var timing: Timing { Timing(window: windowPercentiles, total: totalPercentiles) }
+
+    var windowPercentiles: Percentiles {
+        guard !window.isEmpty else { return .zero }
+        let sorted = window.sorted()
+        func at(_ p: Double) -> Double { Double(sorted[Swift.min(sorted.count - 1, Int((p / 100) * Double(sorted.count)))]) / 1e6 }
+        return Percentiles(p50: at(50), p90: at(90), p99: at(99), max: Double(sorted.last ?? 0) / 1e6,
+                           mean: Double(windowNs) / Double(window.count) / 1e6)
+    }
+
+    var totalPercentiles: Percentiles {
+        guard count > 0 else { return .zero }
+        func ms(_ ns: UInt64) -> Double { Double(ns) / 1e6 }
+        return Percentiles(p50: ms(sinceStart.valueAtPercentile(50)), p90: ms(sinceStart.valueAtPercentile(90)),
+                           p99: ms(sinceStart.valueAtPercentile(99)), max: ms(sinceStart.max),
+                           mean: Double(totalNs) / Double(count) / 1e6)
+    }
+
+    /// The window in ms, oldest first (sparklines).
+    var historyMs: [Double] { window.map { Double($0) / 1e6 } }
+}
+
+/// Self and inclusive time of one module, recorded together (per forward, or per backward pass).
+struct SplitTimings {
+    var selfTime: ModuleTimings
+    var inclusive: ModuleTimings
+
+    init(windowSize: Int) {
+        selfTime = ModuleTimings(windowSize: windowSize)
+        inclusive = ModuleTimings(windowSize: windowSize)
+    }
+
+    mutating func record(selfTime: UInt64, inclusive: UInt64) {
+        self.selfTime.record(selfTime)
+        self.inclusive.record(inclusive)
+    }
+
+    var count: Int { inclusive.count }
 }

@@ -38,7 +38,7 @@ public enum OverheadBenchmark {
         latencyOnly.statisticsEvery = 0
         let hookedProfiler = ModuleProfiler(attachingTo: model, clock: clock, options: latencyOnly)
         let hooked = try timed(count)
-        let hookCalls = 2 * hookedProfiler.report().rows.map(\.calls).reduce(0, +) / (count + 1)
+        let hookCalls = 2 * hookedProfiler.snapshot().modules.map(\.calls).reduce(0, +) / (count + 1)
         hookedProfiler.detach()
         let statisticsProfiler = ModuleProfiler(attachingTo: model, clock: clock)
         let withStats = try timed(count)

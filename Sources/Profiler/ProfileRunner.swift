@@ -1,56 +1,40 @@
 import Foundation
+import ModelView
 import NNModules
 import Synchronization
 
 /// Runs a model's sample inputs on a background thread (in a loop, or N times) with a `ModuleProfiler`
-/// attached, and publishes an immutable snapshot after every forward. The model is touched only on the
-/// runner thread: changes requested from elsewhere (train/eval, requires_grad) are queued as commands and
-/// applied between two forward passes, so they take effect on the next forward without data races. Forward
-/// passes run without recording a graph (like `torch.no_grad()`), as inference profiling does.
+/// attached and publishes a `ProfileSnapshot` at most every 40 ms and after the last run.
 ///
-/// With a `TrainingStep`, the runner can switch to train-step mode: each iteration is then forward + loss +
-/// backward (timed per module) + optimizer step, so freezing a subtree shows at once as missing gradients,
-/// no update and less backward time.
+/// A small state machine owned by its thread: the model and every piece of runner state (paused, train-step
+/// mode, losses) are touched only there. Anyone else sends a `Command` through one queue; the loop reads as
+/// take the commands, run one step, publish when due. Forward passes run without recording a graph (like
+/// `torch.no_grad()`), as inference profiling does; with a `TrainingStep`, train-step mode makes each
+/// iteration forward + loss + backward (timed per module) + optimizer step.
 public final class ProfileRunner: @unchecked Sendable {
-    public enum State: Sendable, Equatable {
-        case idle, running, paused, finished
-        case failed(String)
+    public enum Command: @unchecked Sendable {
+        /// A change to the model (requires_grad, train/eval), applied between two iterations.
+        case modify(@Sendable (Module) throws -> Void)
+        case setPaused(Bool)
+        case setTrainStep(Bool)
+        case stop
     }
-
-    public struct Snapshot: Sendable, Equatable {
-        public var report: ProfileReport
-        public var state: State
-        public var runs: Int
-        public var runsPerSecond: Double
-        public var training: Bool
-        /// Iterations are training steps (forward, backward, optimizer step) rather than plain forwards.
-        public var trainStep: Bool = false
-        /// Losses of the recent training steps (oldest first), before each step's update.
-        public var losses: [Double] = []
-        /// Why the last training step failed (train-step mode was then switched off).
-        public var trainStepError: String?
-    }
-
-    public typealias Command = @Sendable (Module) throws -> Void
 
     private let model: Module
     private let inputs: [Value]
     private let kwargs: Kwargs
     private let options: ModuleProfiler.Options
     private let clock: any ProfilerClock
-    private let condition = NSCondition()
+    private let trainingStep: TrainingStep?
+    /// Commands waiting for the runner thread; `inbox` wakes it while paused.
+    private let inbox = NSCondition()
     private var pending: [Command] = []
-    private var paused = false
-    private var stopRequested = false
+    private let published = Mutex<VersionedSnapshot?>(nil)
     private var thread: Thread?
     private let finished = NSCondition()
     private var isDone = false
-    private var resetRequested = false
-    private let published = Mutex<Snapshot?>(nil)
-    private let trainingStep: TrainingStep?
-    private var trainStepMode = false
-    private var losses: [Double] = []
-    private var trainStepError: String?
+    /// Module calls of the whole run, when the options asked for a trace; read after `waitUntilFinished()`.
+    public private(set) var trace: [TraceEvent] = []
 
     public init(model: Module, inputs: [Value], kwargs: Kwargs = [:], options: ModuleProfiler.Options = .init(),
                 clock: any ProfilerClock = MonotonicClock(), trainingStep: TrainingStep? = nil) {
@@ -62,13 +46,20 @@ public final class ProfileRunner: @unchecked Sendable {
         self.clock = clock
     }
 
+    /// The latest snapshot with its version (nil before the first forward finished).
+    public var latest: VersionedSnapshot? { published.withLock { $0 } }
+
     /// The latest snapshot (nil before the first forward finished).
-    public var snapshot: Snapshot? { published.withLock { $0 } }
+    public var snapshot: ProfileSnapshot? { latest?.snapshot }
+
+    /// Whether a training step is available (`setTrainStep(true)` needs one).
+    public var canTrain: Bool { trainingStep != nil }
 
     /// Starts the loop: `runs == nil` runs until `stop()`.
     public func start(runs: Int? = nil, warmup: Int = 0) {
         let thread = Thread { [self] in
-            loop(runs: runs, warmup: warmup)
+            var machine = Machine(runner: self, runs: runs)
+            machine.run(warmup: warmup)
             finished.lock()
             isDone = true
             finished.broadcast()
@@ -80,58 +71,18 @@ public final class ProfileRunner: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a change to the model, applied on the runner thread before the next forward.
-    public func perform(_ command: @escaping Command) {
-        condition.lock()
+    /// Queues a command for the runner thread; it is carried out before the next iteration.
+    public func send(_ command: Command) {
+        inbox.lock()
         pending.append(command)
-        condition.signal()
-        condition.unlock()
+        inbox.signal()
+        inbox.unlock()
     }
 
-    /// Whether a training step is available (`setTrainStep` needs one).
-    public var canTrain: Bool { trainingStep != nil }
-
-    /// Switches between plain forwards and training steps before the next iteration; measurements restart
-    /// so the numbers describe one kind of iteration.
-    public func setTrainStep(_ on: Bool) {
-        perform { [self] _ in
-            guard on != trainStepMode else { return }
-            guard !on || trainingStep != nil else {
-                throw TorchError.runtimeError("this model has no training task (no loss for its output)")
-            }
-            trainStepMode = on
-            trainStepError = nil
-            losses.removeAll()
-            resetRequested = true
-        }
-    }
-
-    public func setPaused(_ value: Bool) {
-        condition.lock()
-        paused = value
-        condition.signal()
-        condition.unlock()
-        published.withLock { snapshot in
-            if var s = snapshot, s.state == .running || s.state == .paused {
-                s.state = value ? .paused : .running
-                snapshot = s
-            }
-        }
-    }
-
-    public var isPaused: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return paused
-    }
-
-    /// Stops after the current forward and waits for the thread to end; the profiler's hooks are removed,
+    /// Stops after the current iteration and waits for the thread to end; the profiler's hooks are removed,
     /// leaving the model as it was.
     public func stop() {
-        condition.lock()
-        stopRequested = true
-        condition.signal()
-        condition.unlock()
+        send(.stop)
         waitUntilFinished()
     }
 
@@ -143,83 +94,147 @@ public final class ProfileRunner: @unchecked Sendable {
         finished.unlock()
     }
 
-    private func takeCommands() -> (commands: [Command], stop: Bool) {
-        condition.lock()
-        defer { condition.unlock() }
-        while paused && !stopRequested && pending.isEmpty { condition.wait() }
+    /// Waits while `paused` and nothing is queued, then hands over every queued command.
+    fileprivate func takeCommands(waitWhilePaused paused: Bool) -> [Command] {
+        inbox.lock()
+        defer { inbox.unlock() }
+        while paused && pending.isEmpty { inbox.wait() }
         let commands = pending
         pending.removeAll()
-        return (commands, stopRequested)
+        return commands
     }
 
-    private func loop(runs: Int?, warmup: Int) {
-        let profiler = ModuleProfiler(attachingTo: model, clock: clock, options: options)
-        defer { profiler.detach() }
-        do {
-            for _ in 0..<warmup { _ = try GradMode.noGrad { try model.call(inputs, kwargs: kwargs) } }
-            profiler.reset()
-        } catch {
-            publish(profiler.report(), state: .failed("\(error)"), runs: 0, rate: 0)
-            return
-        }
-        var completed = 0
-        var recent: [UInt64] = []
-        var rate = 0.0
-        var lastPublish: UInt64?
-        var reportCost: UInt64 = 0
-        while runs.map({ completed < $0 }) ?? true {
-            let (commands, stop) = takeCommands()
-            for command in commands {
-                do { try command(model) } catch { publish(profiler.report(), state: .failed("\(error)"), runs: completed, rate: 0) }
-            }
-            if resetRequested {
-                resetRequested = false
-                profiler.reset()
-                recent.removeAll()
-            }
-            if stop { break }
-            if isPaused { continue }
-            do {
-                if trainStepMode, let trainingStep {
-                    losses.append(try trainingStep.run(on: model, profiler: profiler))
-                    if losses.count > 64 { losses.removeFirst(losses.count - 64) }
-                } else {
-                    _ = try GradMode.noGrad { try model.call(inputs, kwargs: kwargs) }
-                }
-            } catch where trainStepMode {
-                // A step that cannot run (e.g. a missing derivative) ends train-step mode, not the runner.
-                trainStepMode = false
-                trainStepError = "\(error)"
-                profiler.reset()
-                continue
-            } catch {
-                publish(profiler.report(), state: .failed("\(error)"), runs: completed, rate: 0)
-                return
-            }
-            completed += 1
-            let now = clock.nanoseconds()
-            recent.append(now)
-            if let stale = recent.firstIndex(where: { now &- $0 <= 1_000_000_000 }), stale > 0 { recent.removeFirst(stale) }
-            let span = Double((recent.last ?? now) &- (recent.first ?? now)) / 1e9
-            rate = recent.count > 1 && span > 0 ? Double(recent.count - 1) / span : 0
-            // A report costs far more than a small model's forward (percentiles of every module), and readers
-            // look at most every frame: publish at most every `publishInterval`, and the last run.
-            if lastPublish.map({ now &- $0 >= Swift.max(Self.publishInterval, 4 &* reportCost) }) ?? true || runs == completed {
-                publish(profiler.report(), state: isPaused ? .paused : .running, runs: completed, rate: rate)
-                lastPublish = now
-                // Reports stay under a fifth of the loop's time however slow they are (a debug build).
-                reportCost = clock.nanoseconds() &- now
-            }
-        }
-        publish(profiler.report(), state: .finished, runs: completed, rate: rate)
+    fileprivate func publish(_ snapshot: ProfileSnapshot) {
+        published.withLock { current in current = VersionedSnapshot(version: (current?.version ?? 0) + 1, snapshot: snapshot) }
     }
 
     /// Nanoseconds between two published snapshots while running.
     static let publishInterval: UInt64 = 40_000_000
 
-    private func publish(_ report: ProfileReport, state: State, runs: Int, rate: Double) {
-        let snapshot = Snapshot(report: report, state: state, runs: runs, runsPerSecond: rate, training: model.training,
-                                trainStep: trainStepMode, losses: losses, trainStepError: trainStepError)
-        published.withLock { $0 = snapshot }
+    /// The runner thread's state and its loop.
+    private struct Machine {
+        let runner: ProfileRunner
+        let runs: Int?
+        let profiler: ModuleProfiler
+        var state: RunnerStatus.State = .running
+        var message: String?
+        var trainStep = false
+        var losses: [Double] = []
+        var trainStepError: String?
+        var completed = 0
+        var recent: [UInt64] = []
+        var lastPublish: UInt64?
+        var reportCost: UInt64 = 0
+        var stopping = false
+        /// The model lives on the `meta` device, so its forwards only propagate shapes.
+        let shapesOnly: Bool
+
+        init(runner: ProfileRunner, runs: Int?) {
+            self.runner = runner
+            self.runs = runs
+            profiler = ModuleProfiler(attachingTo: runner.model, clock: runner.clock, options: runner.options)
+            shapesOnly = runner.model.parameters().first?.isMeta ?? runner.inputs.first?.tensor?.isMeta ?? false
+        }
+
+        mutating func run(warmup: Int) {
+            defer {
+                runner.trace = profiler.trace
+                profiler.detach()
+            }
+            do {
+                for _ in 0..<warmup { _ = try GradMode.noGrad { try runner.model.call(runner.inputs, kwargs: runner.kwargs) } }
+                profiler.reset()
+            } catch {
+                fail(error)
+                return
+            }
+            while !stopping && state != .failed && (runs.map { completed < $0 } ?? true) {
+                for command in runner.takeCommands(waitWhilePaused: state == .paused) { apply(command) }
+                guard !stopping, state == .running else { continue }
+                step()
+            }
+            if state != .failed {
+                state = .finished
+                publish()
+            }
+        }
+
+        private mutating func apply(_ command: Command) {
+            switch command {
+            case .modify(let change):
+                do { try change(runner.model) } catch { fail(error) }
+            case .setPaused(let paused):
+                guard state == .running || state == .paused else { return }
+                state = paused ? .paused : .running
+                recent.removeAll()
+                publish()
+            case .setTrainStep(let on):
+                guard on != trainStep else { return }
+                guard !on || runner.trainingStep != nil else {
+                    trainStepError = "this model has no training task (no loss for its output)"
+                    publish()
+                    return
+                }
+                trainStep = on
+                trainStepError = nil
+                losses.removeAll()
+                // Measurements restart so the numbers describe one kind of iteration.
+                profiler.reset()
+                recent.removeAll()
+            case .stop:
+                stopping = true
+            }
+        }
+
+        private mutating func step() {
+            do {
+                if trainStep, let trainingStep = runner.trainingStep {
+                    losses.append(try trainingStep.run(on: runner.model, profiler: profiler))
+                    if losses.count > 64 { losses.removeFirst(losses.count - 64) }
+                } else {
+                    _ = try GradMode.noGrad { try runner.model.call(runner.inputs, kwargs: runner.kwargs) }
+                }
+            } catch where trainStep {
+                // A step that cannot run (e.g. a missing derivative) ends train-step mode, not the runner.
+                trainStep = false
+                trainStepError = "\(error)"
+                profiler.reset()
+                publish()
+                return
+            } catch {
+                fail(error)
+                return
+            }
+            completed += 1
+            let now = runner.clock.nanoseconds()
+            recent.append(now)
+            if let fresh = recent.firstIndex(where: { now &- $0 <= 1_000_000_000 }), fresh > 0 { recent.removeFirst(fresh) }
+            // A snapshot costs far more than a small model's forward (percentiles of every module), and readers
+            // look at most every frame: publish at most every `publishInterval`, and the last run.
+            if lastPublish.map({ now &- $0 >= Swift.max(ProfileRunner.publishInterval, 4 &* reportCost) }) ?? true || runs == completed {
+                publish()
+                lastPublish = now
+                // Publishing stays under a fifth of the loop's time however slow it is (a debug build).
+                reportCost = runner.clock.nanoseconds() &- now
+            }
+        }
+
+        private mutating func fail(_ error: any Error) {
+            state = .failed
+            message = "\(error)"
+            publish()
+        }
+
+        private func runsPerSecond() -> Double {
+            guard state == .running, recent.count > 1 else { return 0 }
+            let span = Double((recent.last ?? 0) &- (recent.first ?? 0)) / 1e9
+            return span > 0 ? Double(recent.count - 1) / span : 0
+        }
+
+        private func publish() {
+            let status = RunnerStatus(state: state, message: message, runsPerSecond: runsPerSecond(), trainStep: trainStep,
+                                      losses: losses, trainStepError: trainStepError, shapesOnly: shapesOnly)
+            runner.publish(profiler.snapshot(runner: status))
+        }
     }
 }

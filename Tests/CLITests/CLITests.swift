@@ -2,23 +2,6 @@ import Foundation
 import GoldenSupport
 import Testing
 
-/// Runs the real `nntop` binary, as a user would.
-enum NNTopBinary {
-    static var url: URL {
-        let root = Goldens.repositoryRoot.appendingPathComponent(".build")
-        let candidates = ["debug", "release"].map { root.appendingPathComponent($0).appendingPathComponent("nntop") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
-
-    typealias Output = Subprocess.Result
-
-    /// Runs nntop with `arguments`; a run still going after `timeout` seconds is killed and the test fails
-    /// (a hang shows as a failure instead of a stuck test run).
-    static func run(_ arguments: [String], timeout: Double = 300) throws -> Output {
-        try Subprocess.run(url.path, arguments, timeout: timeout)
-    }
-}
-
 @Suite struct CLITests {
     @Test func listNamesTheZoo() throws {
         let out = try NNTopBinary.run(["list"])

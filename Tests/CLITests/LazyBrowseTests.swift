@@ -1,4 +1,5 @@
 import Foundation
+import GoldenSupport
 import Testing
 
 /// Browsing a big sharded checkpoint reads only its headers: `bench-browse` writes a sparse Llama-2-7B-shaped

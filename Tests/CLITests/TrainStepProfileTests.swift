@@ -1,7 +1,8 @@
 import Foundation
 import GoldenSupport
 import Testing
-@testable import nntop
+import ModelSources
+import ModelView
 
 /// `nntop profile MODEL --train-step`: real training steps with per-module backward time and gradient
 /// statistics, in the table and in the JSON, which reopens as a session with its backward columns.
@@ -14,17 +15,18 @@ import Testing
         #expect(out.stdout.contains("backward: 3 passes"))
         #expect(out.stdout.contains("ConvolutionBackward0"))
 
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
-        #expect(root["backward_passes"] as? Int == 3)
-        let modules = try #require(root["modules"] as? [[String: Any]])
-        let conv = try #require(modules.first { $0["name"] as? String == "0" })
-        #expect(conv["backward_calls"] as? Int == 3)
-        #expect(((conv["gradient"] as? [String: Any])?["grad_norm"] as? Double ?? 0) > 0)
-        #expect(modules.first { $0["name"] as? String == "6" }?["gradient"] == nil, "Flatten owns no parameter")
+        let session = try Session.decode(Data(contentsOf: URL(fileURLWithPath: file)))
+        let snapshot = try #require(session.snapshot)
+        #expect(snapshot.runner.trainStep)
+        let conv = try #require(snapshot.module(named: "0"))
+        #expect(conv.backward?.passes == 3)
+        #expect((conv.gradient?.norm ?? 0) > 0)
+        #expect(snapshot.module(named: "6")?.gradient == nil, "Flatten owns no parameter")
 
-        let session = try SessionFile.load(file)
-        #expect(session.snapshot.trainStep != nil)
-        #expect(session.snapshot.rows[1]?.backward != nil && session.snapshot.rows[1]?.gradient != nil)
+        let reopened = try SessionSource(path: file)
+        let shown = try #require(reopened.latestSnapshot()?.snapshot)
+        #expect(shown.runner.trainStep && shown.runner.state == .recorded)
+        #expect(shown.module(named: "0")?.backward != nil && shown.module(named: "0")?.gradient != nil)
     }
 
     @Test func aModelWithoutATrainingTaskIsAClearError() throws {

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import ModelView
 import GoldenSupport
 import ModelZoo
 import NNModules
@@ -14,8 +15,8 @@ import Testing
     struct Call {
         let name: String
         let className: String
-        let gradInput: [ActivationStatistics?]
-        let gradOutput: [ActivationStatistics?]
+        let gradInput: [ActivationStats?]
+        let gradOutput: [ActivationStats?]
     }
 
     func hookCalls(_ folder: String) throws -> (calls: [Call], warnings: [TorchWarning]) {
@@ -34,7 +35,7 @@ import Testing
         return (calls, warnings)
     }
 
-    static func expectMatches(_ mine: ActivationStatistics?, _ golden: Any, _ label: String) {
+    static func expectMatches(_ mine: ActivationStats?, _ golden: Any, _ label: String) {
         guard let golden = golden as? [String: Any] else {
             #expect(mine == nil, "\(label): PyTorch passes None")
             return

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import ModelView
 import GoldenSupport
 import ModelZoo
 import NNModules
@@ -93,8 +94,8 @@ import Testing
     }
 
     /// One statistics record per forward-hook call, in call order, like `activations.jsonl`.
-    static func recordActivations(_ model: Module, _ input: [Value]) throws -> [(name: String, className: String, stats: [ActivationStatistics])] {
-        var calls: [(name: String, className: String, stats: [ActivationStatistics])] = []
+    static func recordActivations(_ model: Module, _ input: [Value]) throws -> [(name: String, className: String, stats: [ActivationStats])] {
+        var calls: [(name: String, className: String, stats: [ActivationStats])] = []
         let handles = model.namedModules().map { entry in
             entry.module.registerForwardHook { module, _, output in
                 let stats = output.flattenedTensors().map { ActivationStatistics.of($0.tensor, path: $0.path, sampleLimit: .max) }

@@ -1,6 +1,8 @@
 import Foundation
 import GoldenSupport
+import ModelView
 import ModelZoo
+import Profiler
 import NNModules
 import Testing
 
@@ -30,19 +32,12 @@ import Testing
     func namedModulesRowsMatchPyTorch(name: String) throws {
         let golden = try StructureGolden(name)
         let model = try Self.build(name)
-        let records = model.moduleRecords()
+        let tree = ModelTree(module: model, name: name, source: "zoo:\(name)")
+        let records = ModuleRecord.records(tree, index: ModelIndex(tree))
         #expect(records.count == golden.modules.count)
         for (record, row) in zip(records, golden.modules) {
-            let mine: [String: Any] = [
-                "index": record.index, "name": record.name, "class": record.className, "depth": record.depth,
-                "own_param_tensors": record.ownParamTensors, "own_param_numel": record.ownParamNumel,
-                "recursive_param_numel": record.recursiveParamNumel,
-                "recursive_trainable_numel": record.recursiveTrainableNumel,
-                "own_buffer_count": record.ownBufferCount, "own_buffer_bytes": record.ownBufferBytes,
-                "params": record.params.map { [$0.name, $0.shape ?? [], $0.dtype.rawValue, $0.flag] as [Any] },
-                "buffers": record.buffers.map { [$0.name, $0.shape ?? [], $0.dtype.rawValue, $0.flag] as [Any] },
-                "children": record.children,
-            ]
+            // The same JSON `nntop summary --json` prints, read back as the golden's values are.
+            let mine = try #require(try JSONSerialization.jsonObject(with: ViewJSON.encoder().encode(record)) as? [String: Any])
             for field in StructureGolden.moduleFields {
                 #expect(StructureGolden.canonical(mine[field]) == StructureGolden.canonical(row[field]),
                         "\(name) row \(record.index) (\(record.name)) field \(field)")

@@ -1,3 +1,4 @@
+import ModelView
 import Testing
 @testable import NNTopUI
 
@@ -70,7 +71,7 @@ import Testing
     @Test func foldsToDepthAndExpandsAll() {
         var state = AppState(model: Fixtures.resNet(), size: size)
         state.press(.char("*"))
-        #expect(state.visible.count == state.model.rows.count)
+        #expect(state.visible.count == state.model.modules.count)
         state.press(.char("2"))
         #expect(state.shownNames.contains("layer2.0"))
         #expect(!state.shownNames.contains("layer2.0.conv1"))
@@ -106,7 +107,7 @@ import Testing
         var state = AppState(model: Fixtures.leNet(), size: size)
         _ = reduce(&state, .snapshot(Fixtures.profile(for: state.model)))
         state.press(.char("s"))
-        let times = state.visible.lines.dropFirst().map { state.snapshot?.profile($0.row)?.selfTime.p50 ?? 0 }
+        let times = state.visible.lines.dropFirst().map { state.figures.selfMs($0.row) ?? 0 }
         #expect(times == times.sorted(by: >))
     }
 
@@ -187,7 +188,7 @@ import Testing
         var state = AppState(model: Fixtures.resNet(), size: size)
         state.press(.char("f"), .tab)
         state.type("layer[")
-        #expect(state.visible.count == state.model.rows.count)
+        #expect(state.visible.count == state.model.modules.count)
     }
 }
 
@@ -197,7 +198,7 @@ import Testing
     @Test func tiedParametersAreCountedOnce() {
         let state = AppState(model: Fixtures.resNet(), size: size)
         let fcWeight = 10 * 128
-        let naive = state.model.rows.reduce(0) { $0 + $1.ownParamNumel }
+        let naive = state.index.ownParams.reduce(0, +)
         #expect(state.accounting.total == naive - fcWeight)
         #expect(state.index.totalParams[0] == state.accounting.total)
         #expect(state.index.totalParams[state.row(named: "head")] == fcWeight + 10)
@@ -251,7 +252,8 @@ import Testing
     }
 
     @Test func readonlyRefusesEdits() {
-        var state = AppState(model: Fixtures.leNet(), size: size, readonly: true)
+        var state = AppState(model: Fixtures.leNet(), size: size,
+                             capabilities: SourceCapabilities(readOnlyReason: "started with --readonly"))
         for key in [Key.char(" "), .char("a"), .char("u"), .char("t"), .char("T")] {
             #expect(state.press(key).isEmpty)
             #expect(state.status?.isError == true)
@@ -272,11 +274,12 @@ import Testing
     }
 
     @Test func trainStepToggleNeedsATrainingTask() {
-        var plain = AppState(model: Fixtures.leNet(), size: size)
+        var plain = AppState(model: Fixtures.leNet(), size: size,
+                             capabilities: SourceCapabilities(noTrainStepReason: "nothing runs"))
         #expect(plain.press(.char("T")).isEmpty)
         #expect(plain.status?.isError == true && plain.status?.text.contains("no training step") == true)
 
-        var state = AppState(model: Fixtures.leNet(), size: size, canTrainStep: true)
+        var state = AppState(model: Fixtures.leNet(), size: size)
         #expect(!state.model.training)
         #expect(state.press(.char("T")) == [.setTraining(true), .setTrainStep(true)], "a training step runs in train mode")
         #expect(state.trainStepRequested && state.model.training)
@@ -287,7 +290,7 @@ import Testing
         #expect(state.press(.char("T")) == [.setTrainStep(false)], "and left in it")
         #expect(state.press(.char("t"), .char("T")) == [.setTraining(false), .setTraining(true), .setTrainStep(true)])
         var failed = Fixtures.profile(for: state.model)
-        failed.trainStepError = "the derivative of X is not implemented"
+        failed.runner.trainStepError = "the derivative of X is not implemented"
         #expect(reduce(&state, .snapshot(failed)) == [.setTraining(false)], "the runner gave up: eval restored")
         #expect(!state.trainStepRequested, "the runner went back to plain forwards")
         #expect(state.status?.isError == true && state.status?.text.contains("derivative of X") == true)
@@ -295,7 +298,7 @@ import Testing
     }
 
     @Test func backwardTimeSortExistsOnlyInTrainStepMode() {
-        var state = AppState(model: Fixtures.resNet(), size: size, canTrainStep: true)
+        var state = AppState(model: Fixtures.resNet(), size: size)
         _ = reduce(&state, .snapshot(Fixtures.profile(for: state.model)))
         var keys: [SortKey] = []
         for _ in 0..<3 {
@@ -309,7 +312,7 @@ import Testing
         #expect(state.sort == .backwardTime)
         // Within a level, rows come largest backward self time first.
         let topLevel = state.shownNames.filter { !$0.isEmpty && !$0.contains(".") }
-        let times = topLevel.map { state.snapshot?.profile(state.row(named: $0))?.backward?.selfTime.p50 ?? 0 }
+        let times = topLevel.map { state.figures.profile(state.row(named: $0))?.backward?.selfTime.window.p50 ?? 0 }
         #expect(times.count > 2 && times == times.sorted(by: >), "\(topLevel) \(times)")
     }
 

@@ -1,3 +1,4 @@
+import ModelView
 import Testing
 @testable import NNTopUI
 
@@ -5,7 +6,7 @@ import Testing
 @Suite struct ScreenSnapshotTests {
     static let size = TerminalSize(width: 100, height: 30)
 
-    private func profiled(_ model: ModelInfo) -> AppState {
+    private func profiled(_ model: ModelTree) -> AppState {
         var state = AppState(model: model, size: Self.size)
         _ = reduce(&state, .snapshot(Fixtures.profile(for: model)))
         return state
@@ -58,9 +59,10 @@ import Testing
     }
 
     @Test func forwardError() {
-        let state = AppState(model: Fixtures.leNet(
-            convError: "Given groups=1, weight of size [16, 6, 5, 5], expected input[1, 3, 14, 14] to have 6 channels"),
-            size: Self.size)
+        var state = AppState(model: Fixtures.leNet(), size: Self.size)
+        _ = reduce(&state, .snapshot(Fixtures.failedForward(
+            state.model, in: "conv2",
+            message: "Given groups=1, weight of size [16, 6, 5, 5], expected input[1, 3, 14, 14] to have 6 channels")))
         SnapshotFile.assertMatches(render(state).text, named: "forward-error")
     }
 
@@ -89,7 +91,7 @@ import Testing
 
     @Test func trainStepModeShowsBackwardTimeAndGradients() {
         let model = Fixtures.resNet()
-        var state = AppState(model: model, size: TerminalSize(width: 120, height: 30), canTrainStep: true)
+        var state = AppState(model: model, size: TerminalSize(width: 120, height: 30))
         #expect(state.press(.char("T")) == [.setTraining(true), .setTrainStep(true)])
         let frozen: Set<Int> = [state.row(named: "conv1"), state.row(named: "bn1"), state.row(named: "layer1")]
         for row in frozen.sorted() {

@@ -1,4 +1,5 @@
 import Foundation
+import ModelView
 import NNModules
 import Profiler
 import Testing
@@ -32,9 +33,9 @@ final class BackwardWorker: Module {
         Sequential(Sequential(try BackwardWorker(clock, 10), try BackwardWorker(clock, 20)), try BackwardWorker(clock, 40))
     }
 
-    func backwardTimes(_ report: ProfileReport) -> [String: (own: Double, inclusive: Double)] {
-        Dictionary(uniqueKeysWithValues: report.rows.compactMap { row in
-            row.backward.map { (row.name, ($0.selfTime.max * 1e6, $0.inclusiveTime.max * 1e6)) }
+    func backwardTimes(_ snapshot: ProfileSnapshot) -> [String: (own: Double, inclusive: Double)] {
+        Dictionary(uniqueKeysWithValues: snapshot.modules.compactMap { row in
+            row.backward.map { (row.name, ($0.selfTime.total.max * 1e6, $0.inclusive.total.max * 1e6)) }
         })
     }
 
@@ -44,13 +45,13 @@ final class BackwardWorker: Module {
         let profiler = ModuleProfiler(attachingTo: model, clock: clock)
         let loss = try model(Tensor.ones([2, 3])).sum()
         try profiler.backward(loss)
-        let times = backwardTimes(profiler.report())
+        let times = backwardTimes(profiler.snapshot())
         #expect(times["1"]?.own == 40 && times["1"]?.inclusive == 40)
         #expect(times["0.1"]?.own == 20 && times["0.0"]?.own == 10)
         #expect(times["0"]?.own == 0 && times["0"]?.inclusive == 30)
         #expect(times[""]?.inclusive == 70)
-        #expect(profiler.report().backwardPasses == 1)
-        #expect(profiler.report().lastBackwardMs * 1e6 == 70, "the loss's own node costs nothing on this clock")
+        #expect(profiler.snapshot().modules.first?.backward?.passes == 1)
+        #expect(profiler.lastBackwardMs * 1e6 == 70, "the loss's own node costs nothing on this clock")
     }
 
     @Test func aFrozenFirstModuleRunsNoBackwardAndGetsNoGradient() throws {
@@ -60,11 +61,11 @@ final class BackwardWorker: Module {
         let profiler = ModuleProfiler(attachingTo: model, clock: clock)
         try profiler.backward(try model(Tensor.ones([2, 3])).sum())
         try profiler.recordGradients()
-        let report = profiler.report()
+        let report = profiler.snapshot()
         let times = backwardTimes(report)
         #expect(times["0.0"] == nil, "nothing before it requires grad, so it recorded no node")
         #expect(times["0"]?.inclusive == 20 && times[""]?.inclusive == 60)
-        let gradients = Dictionary(uniqueKeysWithValues: report.rows.map { ($0.name, $0.gradient) })
+        let gradients = Dictionary(uniqueKeysWithValues: report.modules.map { ($0.name, $0.gradient) })
         #expect(gradients["0.0"]! == nil)
         #expect(gradients["1"]??.norm == 6, "d(sum(x*w))/dw over six ones")
         #expect(gradients["0.1"]??.norm == 6 && gradients["0.1"]??.count == 1)
@@ -76,11 +77,11 @@ final class BackwardWorker: Module {
         let model = try model(clock)
         let profiler = ModuleProfiler(attachingTo: model, clock: clock)
         try profiler.backward(try model(Tensor.ones([2, 3])).sum())
-        #expect(backwardTimes(profiler.report())["0.0"]?.own == 10)
+        #expect(backwardTimes(profiler.snapshot())["0.0"]?.own == 10)
         try model.getSubmodule("0.0").requiresGrad_(false)
         try profiler.backward(try model(Tensor.ones([2, 3])).sum())
-        #expect(backwardTimes(profiler.report())["0.0"] == nil, "not reached by the last backward")
-        #expect(profiler.report().rows.first { $0.name == "0.0" }?.backward == nil)
+        #expect(backwardTimes(profiler.snapshot())["0.0"] == nil, "not reached by the last backward")
+        #expect(profiler.snapshot().modules.first { $0.name == "0.0" }?.backward == nil)
     }
 
     @Test func gradientStatisticsCountNonFiniteValues() throws {
@@ -97,31 +98,31 @@ final class BackwardWorker: Module {
         let step = TrainingStep(optimizer: SGD(model.parameters(), lr: 0.05, momentum: 0.9)) { try #require(try mse.call([.tensor($0(x)), .tensor(y)]).tensor) }
         let runner = ProfileRunner(model: model, inputs: [.tensor(x)], trainingStep: step)
         #expect(runner.canTrain)
-        runner.setTrainStep(true)
+        runner.send(.setTrainStep(true))
         runner.start()
         func waitForSteps(_ n: Int) {
             let deadline = Date().addingTimeInterval(20)
-            while (runner.snapshot?.losses.count ?? 0) < n && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            while (runner.snapshot?.runner.losses.count ?? 0) < n && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         }
         waitForSteps(20)
         let trained = try #require(runner.snapshot)
-        #expect(trained.trainStep)
-        let losses = trained.losses
+        #expect(trained.runner.trainStep)
+        let losses = trained.runner.losses
         #expect(losses.count >= 20 && losses.last! < losses.first!, "loss falls: \(losses.first!) → \(losses.last!)")
-        #expect(trained.report.rows.first { $0.name == "0" }?.gradient != nil)
-        #expect(trained.report.rows.first { $0.name == "0" }?.backward != nil)
+        #expect(trained.modules.first { $0.name == "0" }?.gradient != nil)
+        #expect(trained.modules.first { $0.name == "0" }?.backward != nil)
 
-        runner.perform { try $0.getSubmodule("0").requiresGrad_(false) }
-        runner.setTrainStep(false)
-        runner.setTrainStep(true)
+        runner.send(.modify { try $0.getSubmodule("0").requiresGrad_(false) })
+        runner.send(.setTrainStep(false))
+        runner.send(.setTrainStep(true))
         Thread.sleep(forTimeInterval: 0.05)
         let frozenWeight = try GradMode.noGrad { try model.getParameter("0.weight").clone() }
         waitForSteps(5)
         runner.stop()
-        let report = try #require(runner.snapshot).report
-        #expect(report.rows.first { $0.name == "0" }?.gradient == nil, "frozen: no gradient")
-        #expect(report.rows.first { $0.name == "0" }?.backward == nil, "frozen first layer: no backward work")
-        #expect(report.rows.first { $0.name == "2" }?.gradient != nil)
+        let report = try #require(runner.snapshot)
+        #expect(report.modules.first { $0.name == "0" }?.gradient == nil, "frozen: no gradient")
+        #expect(report.modules.first { $0.name == "0" }?.backward == nil, "frozen first layer: no backward work")
+        #expect(report.modules.first { $0.name == "2" }?.gradient != nil)
         #expect(try model.getParameter("0.weight").toDoubles() == frozenWeight.toDoubles(), "frozen: no update")
         #expect(model.modules().allSatisfy { $0.forwardHookCount == 0 && $0.forwardPreHookCount == 0 })
     }
@@ -132,14 +133,14 @@ final class BackwardWorker: Module {
             throw TorchError.runtimeError("no loss here")
         }
         let runner = ProfileRunner(model: model, inputs: [.tensor(Tensor.ones([2, 4]))], trainingStep: step)
-        runner.setTrainStep(true)
+        runner.send(.setTrainStep(true))
         runner.start()
         let deadline = Date().addingTimeInterval(20)
-        while (runner.snapshot?.runs ?? 0) < 3 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        while (runner.snapshot?.runner.forwards ?? 0) < 3 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         runner.stop()
         let snapshot = try #require(runner.snapshot)
-        #expect(snapshot.trainStep == false)
-        #expect(snapshot.trainStepError?.contains("no loss here") == true)
-        #expect(snapshot.runs >= 3, "plain forwards went on")
+        #expect(snapshot.runner.trainStep == false)
+        #expect(snapshot.runner.trainStepError?.contains("no loss here") == true)
+        #expect(snapshot.runner.forwards >= 3, "plain forwards went on")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GoldenSupport
 import ModelZoo
+import ModelView
 import NNModules
 import Profiler
 import Testing
@@ -18,15 +19,16 @@ import Testing
         model.eval()
         let profiler = ModuleProfiler(attachingTo: model)
         _ = try model(Tensor.empty(inputShape, device: .meta))
-        let rows = Dictionary(uniqueKeysWithValues: profiler.report().rows.map { ($0.name, $0) })
+        let rows = Dictionary(uniqueKeysWithValues: profiler.snapshot().modules.map { ($0.name, $0) })
         var total = 0
         for line in golden {
             let module = try #require(line["name"] as? String)
             let row = try #require(rows[module], "\(module) profiled")
-            let macsPerCall = (line["macs"] as? Int ?? 0) / max(line["calls"] as? Int ?? 1, 1)
-            #expect(row.macs == macsPerCall, "\(name) \(module)")
+            // One forward: FLOPs per forward are 2 × the MACs of all its calls, torchinfo's summed figure.
+            let macs = (row.flops ?? 0) / 2
+            #expect(macs == line["macs"] as? Int, "\(name) \(module)")
             #expect(row.calls == line["calls"] as? Int, "\(name) \(module) calls")
-            total += row.macs * row.calls
+            total += macs
         }
         #expect(total == golden.map { $0["macs"] as? Int ?? 0 }.reduce(0, +))
     }
@@ -40,9 +42,9 @@ import Testing
         model.eval()
         let profiler = ModuleProfiler(attachingTo: model)
         _ = try model.call(try entry.sampleInput(on: .meta))
-        let rows = Dictionary(uniqueKeysWithValues: profiler.report().rows.map { ($0.name, $0) })
-        #expect(try #require(rows["transformer.h.0.attn"]).macs == 2 * 128 * 128 * 768)
-        #expect(try #require(rows["transformer.h.0.attn.c_attn"]).macs == 128 * (768 * 2304 + 2304))
+        let rows = Dictionary(uniqueKeysWithValues: profiler.snapshot().modules.map { ($0.name, $0) })
+        #expect(try #require(rows["transformer.h.0.attn"]).flops == 2 * 2 * 128 * 128 * 768)
+        #expect(try #require(rows["transformer.h.0.attn.c_attn"]).flops == 2 * 128 * (768 * 2304 + 2304))
     }
 
     @Test func multiheadAttentionCountsItsMatmuls() throws {
@@ -51,6 +53,6 @@ import Testing
         let x = Tensor.randn([3, 5, 8])
         _ = try mha.call([.tensor(x), .tensor(x), .tensor(x)])
         // QKᵀ and A·V, then the packed q/k/v projections of 15 tokens each with their biases.
-        #expect(profiler.report().rows[0].macs == 2 * 3 * 5 * 5 * 8 + 3 * 15 * 8 * 8 + 3 * 15 * 8)
+        #expect(profiler.snapshot().modules[0].flops == 2 * (2 * 3 * 5 * 5 * 8 + 3 * 15 * 8 * 8 + 3 * 15 * 8))
     }
 }

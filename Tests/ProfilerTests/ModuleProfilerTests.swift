@@ -1,4 +1,5 @@
 import Foundation
+import ModelView
 import NNModules
 import Profiler
 import Synchronization
@@ -32,13 +33,14 @@ final class Worker: Module {
         let model = Sequential(Worker(clock, 2_000_000), Sequential(Worker(clock, 3_000_000), Worker(clock, 5_000_000)))
         let profiler = ModuleProfiler(attachingTo: model, clock: clock)
         _ = try model(Tensor.zeros([2]))
-        let rows = Dictionary(uniqueKeysWithValues: profiler.report().rows.map { ($0.name, $0) })
-        #expect(try #require(rows[""]).inclusiveTime.p50 == 10)
-        #expect(try #require(rows[""]).selfTime.p50 == 0)
-        #expect(try #require(rows["1"]).inclusiveTime.p50 == 8)
-        #expect(try #require(rows["1.1"]).selfTime.p50 == 5)
-        #expect(profiler.report().forwardPasses == 1)
-        #expect(profiler.report().lastForwardMs == 10)
+        let snapshot = profiler.snapshot()
+        let rows = Dictionary(uniqueKeysWithValues: snapshot.modules.map { ($0.name, $0) })
+        #expect(try #require(rows[""]).inclusive.window.p50 == 10)
+        #expect(try #require(rows[""]).selfTime.window.p50 == 0)
+        #expect(try #require(rows["1"]).inclusive.window.p50 == 8)
+        #expect(try #require(rows["1.1"]).selfTime.window.p50 == 5)
+        #expect(snapshot.runner.forwards == 1)
+        #expect(try #require(rows[""]).historyMs == [10])
     }
 
     @Test func sharedModuleIsHookedOnceAndCountedPerCall() throws {
@@ -47,9 +49,13 @@ final class Worker: Module {
         let model = Sequential(shared, Worker(clock, 1_000_000), shared)
         let profiler = ModuleProfiler(attachingTo: model, clock: clock)
         _ = try model(Tensor.zeros([1]))
-        let report = profiler.report()
-        #expect(report.rows.map(\.name) == ["", "0", "1"])
-        #expect(report.rows[1].calls == 2)
+        let snapshot = profiler.snapshot()
+        #expect(snapshot.modules.map(\.name) == ["", "0", "1"])
+        #expect(snapshot.modules[1].calls == 2)
+        #expect(snapshot.modules[1].callsPerForward == 2)
+        // Per forward, both calls count in full: the root's self time is what no module accounts for.
+        #expect(snapshot.modules[1].inclusive.window.p50 == 2)
+        #expect(snapshot.modules[0].selfTime.window.p50 == 0)
         #expect(shared.forwardHookCount == 1)
     }
 
@@ -79,17 +85,57 @@ final class Worker: Module {
         #expect(bad.shape == [2, 3] && bad.dtype == "float32" && bad.bytes == 24)
     }
 
+    /// A container that is never called itself (`ModuleList`) must not hide its children from its caller:
+    /// the caller's self time excludes every module call made inside it.
+    @Test func selfTimeExcludesModulesReachedThroughAnUncalledContainer() throws {
+        final class Stack: Module {
+            let clock: ManualClock
+            init(_ clock: ManualClock) throws {
+                self.clock = clock
+                super.init()
+                try registerModule("h", ModuleList([Worker(clock, 2_000_000), Worker(clock, 3_000_000)]))
+            }
+            override func forward(_ input: Tensor) throws -> Tensor {
+                clock.advance(1_000_000)
+                var x = input
+                for block in try getSubmodule("h").children() { x = try block.call([.tensor(x)]).tensor! }
+                return x
+            }
+        }
+        let clock = ManualClock()
+        let model = try Stack(clock)
+        let profiler = ModuleProfiler(attachingTo: model, clock: clock)
+        _ = try model(Tensor.zeros([1]))
+        let rows = Dictionary(uniqueKeysWithValues: profiler.snapshot().modules.map { ($0.name, $0) })
+        #expect(try #require(rows[""]).selfTime.window.p50 == 1)
+        #expect(try #require(rows[""]).inclusive.window.p50 == 6)
+        #expect(rows["h"] == nil, "never called")
+    }
+
+    @Test func sharesAddUpToTheWholeForward() throws {
+        let clock = ManualClock()
+        let shared = Worker(clock, 1_000_000)
+        let model = Sequential(shared, Sequential(Worker(clock, 3_000_000), shared), Worker(clock, 2_000_000))
+        let profiler = ModuleProfiler(attachingTo: model, clock: clock)
+        for _ in 0..<3 { _ = try model(Tensor.zeros([1])) }
+        let tree = ModelTree(module: model, name: "Sequential", source: "test")
+        let figures = Figures(index: ModelIndex(tree), snapshot: profiler.snapshot())
+        let total = tree.modules.indices.compactMap { figures.share($0) }.reduce(0, +)
+        #expect(abs(total - 1) < 1e-12, "shares add up to \(total)")
+        #expect(figures.share(1) == 2.0 / 7.0, "the shared module's two calls per forward")
+    }
+
     @Test func inputStatisticsAreOptional() throws {
         let model = Sequential(ReLU())
         var options = ModuleProfiler.Options()
         options.inputStatistics = true
         let profiler = ModuleProfiler(attachingTo: model, options: options)
         _ = try model(Tensor([-1, 2], shape: [2]))
-        let relu = profiler.report().rows[1]
+        let relu = profiler.snapshot().modules[1]
         #expect(relu.inputs.map(\.path) == ["0"])
         #expect(relu.inputs.first?.min == -1 && relu.outputs.first?.min == 0)
         let plain = ModuleProfiler(attachingTo: Sequential(ReLU()))
-        #expect(plain.report().rows.allSatisfy { $0.inputs.isEmpty })
+        #expect(plain.snapshot().modules.allSatisfy { $0.inputs.isEmpty })
     }
 
     @Test func firstNonFiniteModuleIsReportedInExecutionOrder() throws {
@@ -99,7 +145,7 @@ final class Worker: Module {
         let model = Sequential(ReLU(), Poison(), Tanh())
         let profiler = ModuleProfiler(attachingTo: model)
         _ = try model(Tensor.ones([3]))
-        #expect(profiler.report().firstNonFinite == "1")
+        #expect(profiler.snapshot().firstNonFinite == "1")
     }
 }
 

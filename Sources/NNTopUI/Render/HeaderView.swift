@@ -1,3 +1,5 @@
+import ModelView
+
 /// The two header lines: what model this is and how it is running, then the parameter and memory meters
 /// that change as soon as requires_grad is toggled.
 enum HeaderView {
@@ -9,15 +11,23 @@ enum HeaderView {
             [Segment("nntop ", .title), Segment(model.name, .emphasis), Segment("  " + model.source, .dim)],
             x: rect.x, y: rect.y, rect: rect)
         var right: [Segment] = [Segment(model.training ? "train" : "eval", .emphasis)]
-        if state.readonly { right.insert(Segment("read-only", .warning), at: 0) }
+        if let reason = state.capabilities.readOnlyReason, !reason.isEmpty { right.insert(Segment("read-only", .warning), at: 0) }
         if let snapshot = state.snapshot {
-            if let step = snapshot.trainStep {
-                right.insert(Segment("train step", .warning), at: 0)
-                if let loss = step.losses.last { right.append(Segment("loss " + Format.number(loss), .emphasis)) }
-                right.append(Segment("bwd " + Format.duration(milliseconds: step.backwardMs)))
+            let runner = snapshot.runner
+            if runner.shapesOnly {
+                // Shape propagation is not the model's speed: no rate, no latencies.
+                right.insert(Segment("meta: shapes only", .warning), at: 0)
+            } else {
+                if runner.trainStep {
+                    right.insert(Segment("train step", .warning), at: 0)
+                    if let loss = runner.losses.last { right.append(Segment("loss " + Format.number(loss), .emphasis)) }
+                    if let ms = runner.lastBackwardMs { right.append(Segment("bwd " + Format.duration(milliseconds: ms))) }
+                }
+                if runner.state == .running {
+                    right.append(Segment(runsPerSecond(runner.runsPerSecond) + (runner.trainStep ? " steps/s" : " runs/s")))
+                }
             }
-            right += [Segment(runsPerSecond(snapshot.runsPerSecond) + (snapshot.trainStep == nil ? " runs/s" : " steps/s")),
-                      runner(snapshot.runner)]
+            right.append(self.runner(runner))
         } else {
             right.append(Segment("waiting for profiler", .dim))
         }
@@ -42,11 +52,13 @@ enum HeaderView {
         return value >= 100 ? String(Int(value.rounded())) : Format.number(value)
     }
 
-    private static func runner(_ state: RunnerState) -> Segment {
-        switch state {
+    private static func runner(_ status: RunnerStatus) -> Segment {
+        switch status.state {
+        case .loading: return Segment("loading " + (status.message ?? "…"), .warning)
         case .running: return Segment("● running", .trainable)
         case .paused: return Segment("paused", .warning)
         case .failed: return Segment("✗ failed", .error)
+        case .finished: return Segment("finished", .dim)
         case .recorded: return Segment("recorded session", .warning)
         }
     }
@@ -55,26 +67,33 @@ enum HeaderView {
 /// One line under the header when something is wrong: a failed forward or the first NaN/Inf.
 enum AlertLine {
     static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect) {
-        let rows = state.model.rows
-        var text = ""
-        var style = Style.error
-        if let row = state.index.firstErrorRow, let error = rows[row].error {
-            text = "✗ forward failed in \(displayName(state, row)) (\(rows[row].className)): \(error)"
-        } else if case .failed(let message)? = state.snapshot?.runner {
-            text = "✗ forward failed: \(message)"
-        } else if let row = state.snapshot?.firstNonFiniteRow, rows.indices.contains(row) {
-            text = "⚠ first NaN/Inf in \(displayName(state, row)) (\(rows[row].className)) · ! jumps there"
-            style = .warning
-        } else if let row = state.snapshot?.trainStep?.firstNonFiniteGradientRow, rows.indices.contains(row) {
-            text = "⚠ NaN/Inf gradient in \(displayName(state, row)) (\(rows[row].className))"
-            style = .warning
-        }
+        guard let (text, style) = alert(state) else { return }
         buffer.put(Format.truncate(text, to: rect.width), x: rect.x, y: rect.y, style: style, clip: rect)
+    }
+
+    /// The alert to show, if any.
+    static func alert(_ state: AppState) -> (String, Style)? {
+        let modules = state.model.modules
+        let figures = state.figures
+        if case .failed? = state.snapshot?.runner.state {
+            let message = state.snapshot?.runner.message ?? "unknown error"
+            if let row = figures.failedRow {
+                return ("✗ forward failed in \(displayName(state, row)) (\(modules[row].className)): \(message)", .error)
+            }
+            return ("✗ forward failed: \(message)", .error)
+        }
+        if let row = figures.firstNonFiniteRow {
+            return ("⚠ first NaN/Inf in \(displayName(state, row)) (\(modules[row].className)) · ! jumps there", .warning)
+        }
+        if let row = figures.firstNonFiniteGradientRow {
+            return ("⚠ NaN/Inf gradient in \(displayName(state, row)) (\(modules[row].className))", .warning)
+        }
+        return nil
     }
 
     /// The qualified name, or the model's name for the root.
     static func displayName(_ state: AppState, _ row: Int) -> String {
-        let name = state.model.rows[row].name
+        let name = state.model.modules[row].name
         return name.isEmpty ? state.model.name : name
     }
 }

@@ -1,3 +1,5 @@
+import ModelView
+
 /// A centered box listing every key binding (`?`/F1); scrolls on small terminals.
 enum HelpOverlay {
     static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect, glyphs: Glyphs) {

@@ -1,3 +1,5 @@
+import ModelView
+
 /// The title line every pane starts with: `─ title ─────`, highlighted when the pane has the focus.
 enum PaneTitle {
     static func render(

@@ -1,3 +1,5 @@
+import ModelView
+
 /// Measures frame rendering on a large synthetic model, for `nntop bench`; tests never assert timings.
 public enum RenderBenchmark {
     /// Renders `frames` frames of a fully expanded `moduleCount`-row model, paging the selection down

@@ -1,3 +1,5 @@
+import ModelView
+
 /// Draws the whole UI for `state` into `buffer` within `rect` (normally the whole buffer): header, alert
 /// line, tree, detail and hottest panes, status bar and the help overlay.
 public func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect) {
@@ -42,10 +44,17 @@ public func render(_ state: AppState) -> ScreenBuffer {
 enum TooSmallView {
     static func render(into buffer: inout ScreenBuffer, rect: Rect) {
         let minimum = TerminalSize.minimum
-        let lines = [
-            "terminal too small (need \(minimum.width)×\(minimum.height))",
-            "have \(rect.width)×\(rect.height) · q quits",
-        ]
+        // Short words wrapped to the width, so even a 20-column terminal reads the whole message.
+        let words = ["terminal", "too", "small:", "need", "\(minimum.width)×\(minimum.height),", "have",
+                     "\(rect.width)×\(rect.height);", "q", "quits"]
+        var lines: [String] = []
+        for word in words {
+            if let last = lines.last, last.count + 1 + word.count <= rect.width {
+                lines[lines.count - 1] = last + " " + word
+            } else {
+                lines.append(word)
+            }
+        }
         let top = rect.y + max(0, (rect.height - lines.count) / 2)
         for (i, line) in lines.enumerated() {
             let text = Format.truncate(line, to: rect.width)

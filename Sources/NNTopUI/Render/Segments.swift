@@ -36,3 +36,29 @@ extension ScreenBuffer {
         put(joined, x: rect.maxX - width(), y: y, rect: rect)
     }
 }
+
+extension Segment {
+    /// Lays out `groups` (a label and its value, each kept whole) on as many lines of `width` as they need,
+    /// two spaces apart, so a pane never shows a label without its value.
+    static func wrap(_ groups: [[Segment]], width: Int) -> [[Segment]] {
+        var lines: [[Segment]] = []
+        var line: [Segment] = []
+        var used = 0
+        for group in groups where !group.isEmpty {
+            let groupWidth = group.reduce(0) { $0 + $1.width }
+            if !line.isEmpty, used + 2 + groupWidth > width {
+                lines.append(line)
+                line = []
+                used = 0
+            }
+            if !line.isEmpty {
+                line.append(Segment("  "))
+                used += 2
+            }
+            line += group
+            used += groupWidth
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}

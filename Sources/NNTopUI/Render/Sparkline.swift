@@ -1,3 +1,5 @@
+import ModelView
+
 /// Tiny inline charts: a sparkline of recent values and a horizontal bar with eighth-cell resolution.
 enum Sparkline {
     /// The last `width` values scaled from 0 to their maximum (latencies read as absolute heights).

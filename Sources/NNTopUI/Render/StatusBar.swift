@@ -1,3 +1,5 @@
+import ModelView
+
 /// The bottom line: the active prompt (search or filter form), a status message, or key hints.
 enum StatusBar {
     static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect) {
@@ -35,10 +37,13 @@ enum StatusBar {
 
     /// Key hints, most useful first; a hint is shown whole or not at all.
     private static func drawHints(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect) {
+        let can = state.capabilities
         var pairs: [(String, String)] = [("?", "help"), ("/", "search"), ("f", "filter"), ("s", "sort")]
-        if !state.readonly { pairs += [("Space", "grad"), ("u", "undo"), ("t", "train/eval")] }
-        if !state.readonly && state.canTrainStep { pairs.append(("T", state.trainStepRequested ? "stop step" : "train step")) }
-        pairs += [("p", "pause"), ("e", "export"), ("Tab", "pane"), ("q", "quit")]
+        if can.canEdit { pairs += [("Space", "grad"), ("u", "undo"), ("t", "train/eval")] }
+        if can.canTrainStep { pairs.append(("T", state.trainStepRequested ? "stop step" : "train step")) }
+        if can.canPause { pairs.append(("p", "pause")) }
+        if can.canExport { pairs.append(("e", "export")) }
+        pairs += [("Tab", "pane"), ("q", "quit")]
         if !state.search.isEmpty { pairs.insert(("n/N", "“\(state.search)”"), at: 2) }
         var x = rect.x
         for (key, label) in pairs {

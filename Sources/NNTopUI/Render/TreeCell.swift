@@ -1,17 +1,21 @@
+import ModelView
+
 /// The text and style of one data cell of the tree. Open rows show their own values; closed rows show
-/// their whole subtree (buffers, FLOPs, dtypes, devices) so a folded tree still adds up.
+/// their whole subtree (buffers, dtypes, devices) so a folded tree still adds up. Times, shares and FLOPs
+/// come from `Figures`, the one place they are derived.
 enum TreeCell {
     static func content(
         _ column: TreeColumn, row: Int, isOpen: Bool, state: AppState, glyphs: Glyphs
     ) -> Segment {
-        let info = state.model.rows[row]
         let index = state.index
-        let profile = state.snapshot?.profile(row)
+        let figures = state.figures
+        // On the meta device a forward only propagates shapes: its "timings" are not the model's.
+        let timed = !state.shapesOnly
         switch column {
         case .className:
-            return Segment(info.className)
+            return Segment(state.model.modules[row].className)
         case .own:
-            return Segment(info.ownParamNumel > 0 ? Format.count(info.ownParamNumel) : "", .dim)
+            return Segment(index.ownParams[row] > 0 ? Format.count(index.ownParams[row]) : "", .dim)
         case .total:
             return Segment(index.totalParams[row] > 0 ? Format.count(index.totalParams[row]) : "")
         case .trainable:
@@ -22,42 +26,35 @@ enum TreeCell {
             case .none: return Segment("")
             }
         case .dtype:
-            let dtypes = isOpen ? info.dtypes : index.subtreeDtypes[row]
+            let dtypes = isOpen ? index.dtypes[row] : index.subtreeDtypes[row]
             return Segment(dtypes.map(Format.dtype).joined(separator: ","), .dim)
         case .device:
-            return Segment((isOpen ? info.devices : index.subtreeDevices[row]).joined(separator: ","), .dim)
+            return Segment((isOpen ? index.devices[row] : index.subtreeDevices[row]).joined(separator: ","), .dim)
         case .buffers:
-            let bytes = isOpen ? info.bufferBytes : index.subtreeBufferBytes[row]
+            let bytes = isOpen ? state.model.modules[row].bufferBytes : index.subtreeBufferBytes[row]
             return Segment(bytes > 0 ? Format.bytes(bytes) : "", .dim)
         case .output:
-            return Segment(info.outputShape ?? "", .dim)
+            return Segment(figures.profile(row)?.outputShape ?? "", .dim)
         case .flops:
-            let flops = isOpen ? info.flops : index.subtreeFlops[row]
-            return Segment(flops.map(Format.count) ?? "")
+            return Segment(figures.totalFlops[row].map(Format.count) ?? "")
         case .p50:
-            return Segment(profile.map { Format.duration(milliseconds: $0.inclusive.p50) } ?? "")
+            return Segment(timed ? figures.inclusiveMs(row).map(Format.duration(milliseconds:)) ?? "" : "")
+        case .selfTime:
+            return Segment(timed ? figures.selfMs(row).map(Format.duration(milliseconds:)) ?? "" : "", .dim)
         case .backward:
-            return Segment(profile?.backward.map { Format.duration(milliseconds: $0.inclusive.p50) } ?? "")
+            return Segment(timed ? figures.backwardMs(row).map(Format.duration(milliseconds:)) ?? "" : "")
         case .gradNorm:
-            guard let gradient = profile?.gradient else { return Segment("") }
-            let bad = gradient.nanCount + gradient.infCount > 0
+            guard let gradient = figures.profile(row)?.gradient else { return Segment("") }
+            let bad = gradient.hasNonFinite
             return Segment(bad ? "NaN/Inf" : Format.number(gradient.norm), bad ? .error : .normal)
         case .share:
-            guard let profile else { return Segment("") }
-            let bar = Sparkline.bar(fraction: profile.share, width: 4, glyphs: glyphs)
-            let percent = Format.percent(profile.share)
+            guard timed, let share = figures.share(row) else { return Segment("") }
+            let bar = Sparkline.bar(fraction: share, width: 4, glyphs: glyphs)
+            let percent = Format.percent(share)
             return Segment(bar + String(repeating: " ", count: max(1, 5 - percent.count)) + percent, .bar)
-        case .unaccounted:
-            return Segment(unaccounted(row, state: state).map { Format.duration(milliseconds: $0) } ?? "", .dim)
+        case .calls:
+            guard let calls = figures.profile(row)?.callsPerForward, calls != 1 else { return Segment("") }
+            return Segment("×" + Format.callsPerForward(calls), .warning)
         }
-    }
-
-    /// Time a parent spends outside its children (functional code in `forward`): inclusive p50 minus the
-    /// children's inclusive p50, for rows that have measured children.
-    static func unaccounted(_ row: Int, state: AppState) -> Double? {
-        guard let snapshot = state.snapshot, let own = snapshot.profile(row) else { return nil }
-        let children = state.index.children[row].compactMap { snapshot.profile($0) }
-        guard !children.isEmpty else { return nil }
-        return max(0, own.inclusive.p50 - children.reduce(0) { $0 + $1.inclusive.p50 })
     }
 }

@@ -1,9 +1,11 @@
 /// The tree's data columns. Each has a fixed width and a rank: on narrow terminals the lowest-ranked
 /// columns are dropped first, and the name column takes whatever width is left.
 enum TreeColumn: CaseIterable {
-    case className, own, total, trainable, dtype, device, buffers, output, flops, p50, backward, gradNorm, share,
-         unaccounted
+    case className, own, total, trainable, dtype, device, buffers, output, flops, p50, selfTime, calls, backward,
+         gradNorm, share
 
+    /// Says what the number is: inclusive (`incl`) or self time, and whose share (`self%`: the module's self
+    /// time as a part of the whole forward).
     var title: String {
         switch self {
         case .className: return "class"
@@ -15,18 +17,20 @@ enum TreeColumn: CaseIterable {
         case .buffers: return "buffers"
         case .output: return "output"
         case .flops: return "FLOPs"
-        case .p50: return "p50"
+        case .p50: return "incl"
+        case .selfTime: return "self"
+        case .calls: return "calls"
         case .backward: return "bwd"
         case .gradNorm: return "grad norm"
-        case .share: return "share"
-        case .unaccounted: return "unacc"
+        case .share: return "self%"
         }
     }
 
     var width: Int {
         switch self {
         case .className: return 14
-        case .own, .total, .flops, .unaccounted, .p50, .backward: return 7
+        case .own, .total, .flops, .selfTime, .p50, .backward: return 7
+        case .calls: return 5
         case .gradNorm: return 9
         case .trainable: return 4
         case .dtype: return 8
@@ -41,7 +45,7 @@ enum TreeColumn: CaseIterable {
     var alignsRight: Bool {
         switch self {
         case .className, .trainable, .dtype, .device, .output, .share: return false
-        case .own, .total, .buffers, .flops, .p50, .backward, .gradNorm, .unaccounted: return true
+        case .own, .total, .buffers, .flops, .p50, .selfTime, .calls, .backward, .gradNorm: return true
         }
     }
 
@@ -49,7 +53,7 @@ enum TreeColumn: CaseIterable {
     /// exist only in train-step mode, right after the forward latency.
     static func byImportance(trainStep: Bool) -> [TreeColumn] {
         [.total, .p50] + (trainStep ? [.backward, .gradNorm] : []) + [
-            .trainable, .className, .share, .own, .output, .unaccounted, .flops, .dtype, .device, .buffers,
+            .trainable, .className, .share, .own, .output, .selfTime, .calls, .flops, .dtype, .device, .buffers,
         ]
     }
 

@@ -1,9 +1,11 @@
+import ModelView
+
 /// The module tree: a heading line, then one line per visible row with indentation guides, ▸/▾ markers,
 /// markers for shared/tied/lazy modules and failures, and the columns that fit.
 enum TreePane {
     static func render(_ state: AppState, into buffer: inout ScreenBuffer, rect: Rect, glyphs: Glyphs) {
         guard rect.height > 0 else { return }
-        let columns = TreeColumn.fitting(width: rect.width, trainStep: state.snapshot?.trainStep != nil)
+        let columns = TreeColumn.fitting(width: rect.width, trainStep: state.inTrainStep)
         let nameWidth = rect.width - columns.reduce(0) { $0 + 1 + $1.width }
         renderHeading(state, columns: columns, nameWidth: nameWidth, into: &buffer, rect: rect, glyphs: glyphs)
         let body = rect.splitTop(1).1
@@ -61,14 +63,14 @@ enum TreePane {
         into buffer: inout ScreenBuffer, rect: Rect
     ) {
         let state = context.state
-        let row = state.model.rows[line.row]
+        let row = state.model.modules[line.row]
         let isSelected = line.row == state.selection
         let nameRect = Rect(x: rect.x, y: rect.y, width: max(0, nameWidth - 1), height: 1)
         let hasChildren = line.isOpen || (!state.filter.isActive && !state.index.children[line.row].isEmpty)
-        let guides = guidePrefix(line, depth: row.depth, hasChildren: hasChildren, glyphs: context.glyphs)
+        let guides = guidePrefix(line, depth: state.index.depth[line.row], hasChildren: hasChildren, glyphs: context.glyphs)
         var x = buffer.put(guides, x: rect.x, y: rect.y, style: .dim, clip: nameRect)
         var nameStyle: Style = state.visible.matches[line.row] ? .normal : .dim
-        if row.error != nil { nameStyle = .error }
+        if state.figures.failedRow == line.row { nameStyle = .error }
         if !context.searchNeedle.isEmpty, state.matchesSearch(line.row) { nameStyle = .match }
         let name = row.name.isEmpty ? state.model.name : row.shortName
         x = buffer.put(Format.truncate(name, to: max(0, nameRect.maxX - x)), x: x, y: rect.y, style: nameStyle,
@@ -104,12 +106,14 @@ enum TreePane {
         level < 64 && line.lastMask & (1 << UInt64(level)) != 0
     }
 
-    private static func tagSegments(_ row: ModuleRow, row index: Int, state: AppState) -> [Segment] {
+    private static func tagSegments(_ row: ModuleNode, row index: Int, state: AppState) -> [Segment] {
         var tags: [Segment] = []
-        if row.isShared { tags.append(Segment(" [shared]", .warning)) }
+        if row.shared { tags.append(Segment(" [shared]", .warning)) }
         if state.index.hasTiedParams[index] { tags.append(Segment(" [tied]", .warning)) }
-        if row.hasLazyParams { tags.append(Segment(" [lazy]", .warning)) }
-        if let error = row.error { tags.append(Segment(" ✗ \(error)", .error)) }
+        if row.lazy { tags.append(Segment(" [lazy]", .warning)) }
+        if state.figures.failedRow == index, let message = state.snapshot?.runner.message {
+            tags.append(Segment(" ✗ \(message)", .error))
+        }
         return tags
     }
 

@@ -1,3 +1,5 @@
+import ModelView
+
 /// Columns and lines of the terminal.
 public struct TerminalSize: Sendable, Equatable {
     public var width: Int
@@ -17,11 +19,11 @@ public struct TerminalSize: Sendable, Equatable {
 /// The whole UI state as one plain value: `reduce` changes it, `render` draws it. No references to the
 /// model or the profiler, so any state can be built in a test and drawn without a terminal.
 public struct AppState: Sendable {
-    public private(set) var model: ModelInfo
+    public private(set) var model: ModelTree
     public private(set) var snapshot: ProfileSnapshot?
     /// Rows whose children are shown.
     public internal(set) var expanded: Set<Int>
-    /// The selected row (an index into `model.rows`).
+    /// The selected row (an index into `model.modules`).
     public internal(set) var selection: Int
     /// First tree line on screen.
     public internal(set) var scroll: Int = 0
@@ -37,13 +39,12 @@ public struct AppState: Sendable {
     public internal(set) var helpScroll = 0
     /// First parameter line shown in the detail pane.
     public internal(set) var detailScroll = 0
-    /// Selected entry of the hottest-modules pane.
-    public internal(set) var hottestSelection = 0
+    /// The row selected in the hottest-modules pane: a row, not a position, so the selection stays on its
+    /// module when a new snapshot reorders the ranking.
+    public internal(set) var hottestSelectedRow: Int?
     public internal(set) var status: StatusMessage?
-    /// `--readonly`: the reducer refuses edits of the model.
-    public let readonly: Bool
-    /// The app can run training steps for this model (`T`).
-    public let canTrainStep: Bool
+    /// What the model source allows (edits, pause, train-step mode, export).
+    public let capabilities: SourceCapabilities
     /// `T` was pressed an odd number of times; the snapshot says when the runner follows.
     public internal(set) var trainStepRequested = false
     /// train/eval before `T` switched the model to `train()`, restored when train-step mode ends.
@@ -54,9 +55,11 @@ public struct AppState: Sendable {
     public var ascii: Bool
 
     /// Structure derived from `model` (children, subtree totals).
-    private(set) var index: ModelIndex
+    public private(set) var index: ModelIndex
     /// Counts that depend on `requires_grad`.
-    private(set) var accounting: ParameterAccounting
+    public private(set) var accounting: ParameterAccounting
+    /// Every figure derived from the snapshot (shares, self times, FLOPs), computed once per snapshot.
+    public private(set) var figures: Figures
     /// The `hottestLimit` rows with the largest self-time p50, hottest first; rebuilt per snapshot.
     private(set) var hottest: [Int] = []
     private(set) var visible = VisibleRows()
@@ -66,46 +69,42 @@ public struct AppState: Sendable {
     /// - Parameters:
     ///   - model: the structure to show; the root starts expanded.
     ///   - size: the terminal size (resize events update it).
-    ///   - readonly: refuse `requires_grad` and train/eval edits.
+    ///   - capabilities: what the source allows; refused keys say why.
     public init(
-        model: ModelInfo, size: TerminalSize, readonly: Bool = false, colorMode: ColorMode = .color,
-        ascii: Bool = false, canTrainStep: Bool = false
+        model: ModelTree, size: TerminalSize, capabilities: SourceCapabilities = SourceCapabilities(),
+        colorMode: ColorMode = .color, ascii: Bool = false
     ) {
         self.model = model
         self.size = size
-        self.readonly = readonly
-        self.canTrainStep = canTrainStep
+        self.capabilities = capabilities
         self.colorMode = colorMode
         self.ascii = ascii
         let index = ModelIndex(model)
         self.index = index
-        accounting = ParameterAccounting(model: model, index: index)
+        accounting = ParameterAccounting(tree: model, index: index)
+        figures = Figures(index: index, snapshot: nil)
         expanded = Set(index.roots)
         selection = 0
         refreshVisible()
     }
 
-    /// Replaces the model with a newer description of the same model (after the app changed it), keeping
-    /// expansion and selection where the rows still exist.
-    public mutating func replaceModel(_ newModel: ModelInfo) {
-        model = newModel
-        index = ModelIndex(newModel)
-        accounting = ParameterAccounting(model: newModel, index: index)
-        expanded = expanded.filter { $0 < newModel.rows.count }
-        selection = min(selection, max(0, newModel.rows.count - 1))
-        refreshHottest()
-        refreshVisible()
-    }
+    /// Whether the runner does training steps (the snapshot says so, not the key press).
+    public var inTrainStep: Bool { snapshot?.runner.trainStep ?? false }
+
+    /// The model is on the `meta` device: timings and statistics are not real.
+    public var shapesOnly: Bool { snapshot?.runner.shapesOnly ?? false }
 
     /// - Returns: what the app must undo when the runner gave up train-step mode (the model's train/eval).
     mutating func setSnapshot(_ newSnapshot: ProfileSnapshot) -> [Effect] {
         var effects: [Effect] = []
-        if let error = newSnapshot.trainStepError, error != snapshot?.trainStepError, trainStepRequested {
+        let error = newSnapshot.runner.trainStepError
+        if let error, error != snapshot?.runner.trainStepError, trainStepRequested {
             trainStepRequested = false
             effects = restoreTrainingAfterStep()
             say("train step failed: \(error)", error: true)
         }
         snapshot = newSnapshot
+        figures = Figures(index: index, snapshot: newSnapshot)
         refreshHottest()
         if sort == .selfTime || sort == .backwardTime { refreshVisible() }
         return effects
@@ -121,7 +120,7 @@ public struct AppState: Sendable {
             model.parameters[k].requiresGrad = value
         }
         if !previous.isEmpty {
-            accounting = ParameterAccounting(model: model, index: index)
+            accounting = ParameterAccounting(tree: model, index: index)
             if filter.trainableOnly { refreshVisible() }
         }
         return previous
@@ -154,16 +153,22 @@ public struct AppState: Sendable {
         return index.ancestors(row).first { visible.line(of: $0) != nil }
     }
 
+    /// The position of the selected entry in the hottest list (0 when it dropped out of the list).
+    var hottestSelection: Int {
+        hottestSelectedRow.flatMap { hottest.firstIndex(of: $0) } ?? 0
+    }
+
+    mutating func selectHottest(at position: Int) {
+        guard !hottest.isEmpty else { return }
+        hottestSelectedRow = hottest[max(0, min(hottest.count - 1, position))]
+    }
+
     private mutating func refreshHottest() {
-        guard let snapshot else {
-            hottest = []
-            return
-        }
-        let measured = snapshot.rows.indices.filter { $0 < model.rows.count && snapshot.rows[$0] != nil }
+        let figures = figures
+        let measured = figures.profiles.indices.filter { figures.profiles[$0] != nil }
         hottest = Array(measured.sorted { a, b in
-            let ta = HottestPane.time(snapshot, a), tb = HottestPane.time(snapshot, b)
+            let ta = figures.hotness(a), tb = figures.hotness(b)
             return ta != tb ? ta > tb : a < b
         }.prefix(Self.hottestLimit))
-        hottestSelection = min(hottestSelection, max(0, hottest.count - 1))
     }
 }

@@ -1,3 +1,5 @@
+import ModelView
+
 /// A key as the UI understands it; the terminal backend maps its codes onto these.
 public enum Key: Sendable, Equatable, Hashable {
     /// A printable character; Space is `.char(" ")`.
@@ -39,6 +41,8 @@ public enum Event: Sendable, Equatable {
     case tick
     /// The profiler published new measurements.
     case snapshot(ProfileSnapshot)
+    /// The source answered a command (an export's path, a refusal): shown in the status bar at once.
+    case outcome(CommandOutcome)
 }
 
 /// Work the reducer asks the app to do on the real model or runner; the reducer has already updated its

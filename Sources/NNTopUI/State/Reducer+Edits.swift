@@ -1,11 +1,13 @@
+import ModelView
+
 /// Edits of the model (requires_grad, train/eval): applied to the UI's own tables at once, so counts and
 /// the memory estimate change in the same frame, and returned as effects for the app to carry out.
 extension AppState {
     /// Space: like staging in lazygit, freezes a fully trainable subtree and unfreezes anything else.
     mutating func toggleRequiresGrad(ofSubtree row: Int) -> [Effect] {
-        guard model.rows.indices.contains(row) else { return [] }
+        guard model.modules.indices.contains(row) else { return [] }
         let ids = uniqueParamIDs(in: index.subtree(row))
-        let label = row == 0 || model.rows[row].name.isEmpty ? model.name : model.rows[row].name
+        let label = row == 0 || model.modules[row].name.isEmpty ? model.name : model.modules[row].name
         return toggleRequiresGrad(ids, label: label)
     }
 
@@ -15,7 +17,7 @@ extension AppState {
     }
 
     mutating func undo() -> [Effect] {
-        guard refuseIfReadonly() else { return [] }
+        guard allowsEdits() else { return [] }
         guard let edit = undoStack.popLast() else {
             say("nothing to undo")
             return []
@@ -32,7 +34,7 @@ extension AppState {
     }
 
     mutating func toggleTraining() -> [Effect] {
-        guard refuseIfReadonly() else { return [] }
+        guard allowsEdits() else { return [] }
         setTraining(!model.training)
         say(model.training ? "model.train()" : "model.eval()")
         return [.setTraining(model.training)]
@@ -40,9 +42,9 @@ extension AppState {
 
     /// `T`: training steps on the runner, so Space shows what freezing does to gradients and backward time.
     mutating func toggleTrainStep() -> [Effect] {
-        guard refuseIfReadonly() else { return [] }
-        guard canTrainStep else {
-            say("no training step for this model (no loss for its output, or nothing runs)", error: true)
+        guard allowsEdits() else { return [] }
+        if let reason = capabilities.noTrainStepReason {
+            say("no training step: \(reason)", error: true)
             return []
         }
         trainStepRequested.toggle()
@@ -71,7 +73,7 @@ extension AppState {
     }
 
     private mutating func toggleRequiresGrad(_ ids: [Int], label: String) -> [Effect] {
-        guard refuseIfReadonly() else { return [] }
+        guard allowsEdits() else { return [] }
         let positions = ids.compactMap { index.parameterPosition[$0] }
         guard !positions.isEmpty else {
             say("\(label) has no parameters")
@@ -90,14 +92,15 @@ extension AppState {
         var seen = Set<Int>()
         var ids: [Int] = []
         for r in rows {
-            for id in model.rows[r].paramIDs where seen.insert(id).inserted { ids.append(id) }
+            for ref in model.modules[r].params where seen.insert(ref.tensor).inserted { ids.append(ref.tensor) }
         }
         return ids
     }
 
-    /// - Returns: `true` when edits are allowed; otherwise says why in the status bar.
-    private mutating func refuseIfReadonly() -> Bool {
-        if readonly { say("read-only: restart without --readonly to edit", error: true) }
-        return !readonly
+    /// Whether the source allows edits; when it does not, says why in the status bar.
+    /// - Returns: `true` when the edit may go ahead.
+    private mutating func allowsEdits() -> Bool {
+        if let reason = capabilities.readOnlyReason { say("read-only: \(reason)", error: true) }
+        return capabilities.canEdit
     }
 }

@@ -34,7 +34,7 @@ extension AppState {
             let row = visible.lines[line].row
             selection = row
             detailScroll = 0
-            if mouse.x - body.x == TreeGeometry.markerColumn(depth: model.rows[row].depth) {
+            if mouse.x - body.x == TreeGeometry.markerColumn(depth: index.depth[row]) {
                 setExpanded(row, !visible.lines[line].isOpen)
             }
             clampScroll()
@@ -44,12 +44,12 @@ extension AppState {
     private mutating func handleHottestMouse(_ mouse: MouseEvent, pane: Rect) {
         let last = max(0, hottest.count - 1)
         switch mouse.action {
-        case .wheelUp: hottestSelection = max(0, hottestSelection - Self.wheelStep)
-        case .wheelDown: hottestSelection = min(last, hottestSelection + Self.wheelStep)
+        case .wheelUp: selectHottest(at: hottestSelection - Self.wheelStep)
+        case .wheelDown: selectHottest(at: min(last, hottestSelection + Self.wheelStep))
         case .click:
             let entry = mouse.y - pane.y - HottestGeometry.firstEntryLine
             guard hottest.indices.contains(entry) else { return }
-            hottestSelection = entry
+            selectHottest(at: entry)
             reveal(hottest[entry])
         }
     }

@@ -1,3 +1,5 @@
+import ModelView
+
 /// Cursor movement and expand/collapse, in the tree, detail and hottest panes.
 extension AppState {
     mutating func handleNavigationKey(_ key: Key) {
@@ -39,12 +41,13 @@ extension AppState {
 
     private mutating func handleHottestKey(_ key: Key) {
         switch key {
-        case .up, .char("k"): hottestSelection = max(0, hottestSelection - 1)
-        case .down, .char("j"): hottestSelection = min(max(0, hottest.count - 1), hottestSelection + 1)
-        case .home, .char("g"): hottestSelection = 0
-        case .end, .char("G"): hottestSelection = max(0, hottest.count - 1)
+        case .up, .char("k"): selectHottest(at: hottestSelection - 1)
+        case .down, .char("j"): selectHottest(at: hottestSelection + 1)
+        case .home, .char("g"): selectHottest(at: 0)
+        case .end, .char("G"): selectHottest(at: hottest.count - 1)
         case .enter, .right, .char("l"):
             guard hottest.indices.contains(hottestSelection) else { return }
+            hottestSelectedRow = hottest[hottestSelection]
             reveal(hottest[hottestSelection])
             focus = .tree
             clampScroll()
@@ -92,20 +95,20 @@ extension AppState {
     }
 
     private mutating func expandAll() {
-        expanded = Set(model.rows.indices.filter { !index.children[$0].isEmpty })
+        expanded = Set(model.modules.indices.filter { !index.children[$0].isEmpty })
         refreshVisible()
     }
 
     /// `1`–`9`: show rows down to `depth` below the root, as ncdu/htop fold levels.
     mutating func foldToDepth(_ depth: Int) {
-        expanded = Set(model.rows.indices.filter { model.rows[$0].depth < depth && !index.children[$0].isEmpty })
+        expanded = Set(model.modules.indices.filter { index.depth[$0] < depth && !index.children[$0].isEmpty })
         refreshVisible()
         say("folded to depth \(depth)")
     }
 
     /// Selects `row`, opening its ancestors so it is on screen.
     mutating func reveal(_ row: Int) {
-        guard model.rows.indices.contains(row) else { return }
+        guard model.modules.indices.contains(row) else { return }
         expanded.formUnion(index.ancestors(row))
         selection = row
         detailScroll = 0
@@ -113,7 +116,7 @@ extension AppState {
     }
 
     mutating func jumpToFirstNonFinite() {
-        guard let row = snapshot?.firstNonFiniteRow, model.rows.indices.contains(row) else {
+        guard let row = figures.firstNonFiniteRow else {
             say("no NaN/Inf seen")
             return
         }

@@ -1,3 +1,5 @@
+import ModelView
+
 /// Typing into the `/` search and `f` filter lines; both apply as you type.
 extension AppState {
     mutating func handlePromptKey(_ key: Key, _ current: Prompt) {
@@ -31,6 +33,9 @@ extension AppState {
         switch (key, field) {
         case (.enter, _):
             prompt = nil
+            if !filter.nameRegex.isEmpty, (try? Regex(filter.nameRegex)) == nil {
+                say("filter: “\(filter.nameRegex)” is not a valid regular expression; the name filter is off", error: true)
+            }
         case (.escape, _):
             prompt = nil
             filter = TreeFilter()
@@ -63,9 +68,9 @@ extension AppState {
 
     /// Whether `row` matches the search query (qualified name or class, case-insensitive).
     func matchesSearch(_ row: Int) -> Bool {
-        guard !search.isEmpty, model.rows.indices.contains(row) else { return false }
+        guard !search.isEmpty, model.modules.indices.contains(row) else { return false }
         let needle = search.lowercased()
-        let r = model.rows[row]
+        let r = model.modules[row]
         return r.name.lowercased().contains(needle) || r.className.lowercased().contains(needle)
     }
 
@@ -92,7 +97,7 @@ extension AppState {
     }
 
     private func nextMatch(after start: Int, forward: Bool) -> Int? {
-        let count = model.rows.count
+        let count = model.modules.count
         guard count > 0 else { return nil }
         for step in 1...count {
             let row = ((start + (forward ? step : -step)) % count + count) % count

@@ -1,3 +1,5 @@
+import ModelView
+
 /// Applies one event to the state and returns what the app must do on the real model or runner.
 ///
 /// Pure apart from `state`: tests drive it with fabricated events, the app with terminal input.
@@ -13,6 +15,9 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .snapshot(let snapshot):
         return state.setSnapshot(snapshot)
+    case .outcome(let outcome):
+        state.say(outcome.message, error: outcome.isError)
+        return []
     case .mouse(let mouse):
         guard state.size.isUsable else { return [] }
         state.handleMouse(mouse)
@@ -76,7 +81,7 @@ extension AppState {
         case .char("N"): jumpToMatch(forward: false)
         case .char("f"): prompt = .filter(.className)
         case .char("s"):
-            sort = sort.next(trainStep: snapshot?.trainStep != nil)
+            sort = sort.next(trainStep: inTrainStep)
             refreshVisible()
             say("sort: \(sort.rawValue)\(sortReversed ? ", reversed" : "")")
         case .char("S"):
@@ -88,9 +93,17 @@ extension AppState {
         case .char("u"): return undo()
         case .char("t"): return toggleTraining()
         case .char("T"): return toggleTrainStep()
-        case .char("p"): return [.togglePause]
+        case .char("p"):
+            guard capabilities.canPause else {
+                say("nothing to pause: \(capabilities.readOnlyReason ?? "this source does not run the model")", error: true)
+                return []
+            }
+            return [.togglePause]
         case .char("e"):
-            say("exporting profile…")
+            guard capabilities.canExport else {
+                say("nothing to export: \(capabilities.readOnlyReason ?? "this source cannot write a session")", error: true)
+                return []
+            }
             return [.export]
         case .char("!"): jumpToFirstNonFinite()
         default: handleNavigationKey(key)

@@ -69,9 +69,5 @@ struct ScreenLayout: Equatable {
         self.dividers = dividers
     }
 
-    private static func hasAlert(_ state: AppState) -> Bool {
-        if state.snapshot?.firstNonFiniteRow != nil { return true }
-        if case .failed = state.snapshot?.runner { return true }
-        return state.index.firstErrorRow != nil
-    }
+    private static func hasAlert(_ state: AppState) -> Bool { AlertLine.alert(state) != nil }
 }

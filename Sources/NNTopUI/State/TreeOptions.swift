@@ -1,3 +1,5 @@
+import ModelView
+
 /// What siblings are ordered by; every level is sorted separately and ties keep `named_modules` order.
 public enum SortKey: String, Sendable, CaseIterable {
     /// `named_modules` (registration) order, the order the profiler's rows come in.

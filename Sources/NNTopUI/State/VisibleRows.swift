@@ -1,3 +1,5 @@
+import ModelView
+
 /// The flattened list of tree lines the tree pane shows (expanded subtrees, sorted, filtered).
 ///
 /// It is rebuilt only when its inputs change (expansion, sort, filter, model, and for time sort the
@@ -28,7 +30,7 @@ struct VisibleRows: Sendable, Equatable {
 
     init(state: AppState) {
         let index = state.index
-        let rowCount = state.model.rows.count
+        let rowCount = state.model.modules.count
         position = Array(repeating: -1, count: rowCount)
         let matches = Self.filterMatches(state: state)
         var kept = matches
@@ -45,7 +47,7 @@ struct VisibleRows: Sendable, Equatable {
         var stack: [(row: Int, mask: UInt64)] = []
         let roots = order.sorted(index.roots.filter { kept[$0] })
         for (i, r) in roots.enumerated().reversed() {
-            stack.append((r, i == roots.count - 1 ? Self.bit(state.model.rows[r].depth) : 0))
+            stack.append((r, i == roots.count - 1 ? Self.bit(index.depth[r]) : 0))
         }
         lines.reserveCapacity(min(rowCount, 4096))
         while let (row, mask) = stack.popLast() {
@@ -57,7 +59,7 @@ struct VisibleRows: Sendable, Equatable {
             let sorted = order.sorted(children)
             let inherited = mask
             for (i, child) in sorted.enumerated().reversed() {
-                let last = i == sorted.count - 1 ? Self.bit(state.model.rows[child].depth) : 0
+                let last = i == sorted.count - 1 ? Self.bit(index.depth[child]) : 0
                 stack.append((child, inherited | last))
             }
         }
@@ -69,7 +71,7 @@ struct VisibleRows: Sendable, Equatable {
 
     /// Rows that meet every active filter criterion.
     private static func filterMatches(state: AppState) -> [Bool] {
-        let rows = state.model.rows
+        let rows = state.model.modules
         let filter = state.filter
         guard filter.isActive else { return Array(repeating: true, count: rows.count) }
         let classNeedle = filter.classSubstring.lowercased()
@@ -80,7 +82,7 @@ struct VisibleRows: Sendable, Equatable {
             if !classNeedle.isEmpty, !row.className.lowercased().contains(classNeedle) { return false }
             if let regex, !row.name.contains(regex) { return false }
             if filter.trainableOnly {
-                let trainable = row.paramIDs.contains { id in position[id].map { params[$0].requiresGrad } ?? false }
+                let trainable = row.params.contains { ref in position[ref.tensor].map { params[$0].requiresGrad } ?? false }
                 if !trainable { return false }
             }
             return true
@@ -92,22 +94,22 @@ struct VisibleRows: Sendable, Equatable {
 private struct SiblingOrder {
     let key: SortKey
     let reversed: Bool
-    let snapshot: ProfileSnapshot?
+    let figures: Figures
     let totalParams: [Int]
 
     init(state: AppState) {
         key = state.sort
         reversed = state.sortReversed
-        snapshot = state.snapshot
+        figures = state.figures
         totalParams = state.index.totalParams
     }
 
     func sorted(_ rows: [Int]) -> [Int] {
         switch key {
         case .execution: return reversed ? rows.reversed() : rows
-        case .selfTime: return byValue(rows) { snapshot?.profile($0)?.selfTime.p50 ?? 0 }
+        case .selfTime: return byValue(rows) { figures.selfMs($0) ?? 0 }
         case .params: return byValue(rows) { Double(totalParams[$0]) }
-        case .backwardTime: return byValue(rows) { snapshot?.profile($0)?.backward?.selfTime.p50 ?? 0 }
+        case .backwardTime: return byValue(rows) { figures.profile($0)?.backward?.selfTime.window.p50 ?? 0 }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ModelSources
 import ModelZoo
 import NNModules
 #if canImport(Glibc)

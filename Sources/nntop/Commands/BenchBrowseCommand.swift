@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import NNTopUI
+import ModelSources
+import ModelView
 #if canImport(Glibc)
 import Glibc
 #endif

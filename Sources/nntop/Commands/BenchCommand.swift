@@ -1,4 +1,5 @@
 import ArgumentParser
+import ModelSources
 import Dispatch
 import Foundation
 import NNModules
@@ -31,7 +32,7 @@ struct BenchCommand: ParsableCommand {
         try CLIError.wrap {
             var modelFields: [String] = []
             for name in models {
-                let loaded = try ModelSource.load(name)
+                let loaded = try ModelResolver.load(name)
                 guard let sample = loaded.sampleInput else {
                     throw ModelLoadError(description: "\(name): no architecture is known, so there is nothing to run")
                 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ModelSources
 import Foundation
 
 /// The `MODEL` argument and the weight-loading choice, shared by every command that opens a model.
@@ -16,7 +17,7 @@ struct ModelArguments: ParsableArguments {
     /// Loads the model, turning any failure into `nntop: <message>`; notes go to stderr unless `keepNotes`
     /// (the summary prints them itself).
     func load(keepNotes: Bool = false) throws -> LoadedModel {
-        let loaded = try CLIError.wrap { try ModelSource.load(model, loading: WeightLoading(flag: lazyWeights)) }
+        let loaded = try CLIError.wrap { try ModelResolver.load(model, loading: WeightLoading(flag: lazyWeights)) }
         if !keepNotes {
             for note in loaded.notes { FileHandle.standardError.write(Data("nntop: note: \(note)\n".utf8)) }
         }

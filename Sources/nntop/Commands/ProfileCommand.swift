@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import ModelSources
+import ModelView
 import NNModules
 import Profiler
 
@@ -12,7 +14,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Measured forward passes.") var runs = 10
     @Option(help: "Unmeasured forward passes first.") var warmup = 1
     @Option(help: "Rows in the table of hottest modules.") var top = 15
-    @Option(help: "Write the profile as JSON (also an nntop session file).") var json: String?
+    @Option(help: "Write the profile as a session file (JSON, reopened by `nntop FILE`).") var json: String?
     @Option(help: "Write one CSV line per module.") var csv: String?
     @Option(help: "Write a Chrome/Perfetto trace.") var trace: String?
     @Flag(help: "Also compute statistics of each module's inputs (exported as \"inputs\").") var inputStats = false
@@ -36,24 +38,25 @@ struct ProfileCommand: ParsableCommand {
             loaded.module.train()
         }
         let runner = ProfileRunner(model: loaded.module, inputs: sampleInput, options: options, trainingStep: trainingStep)
-        if trainStep { runner.setTrainStep(true) }
+        if trainStep { runner.send(.setTrainStep(true)) }
         runner.start(runs: runs, warmup: warmup)
         runner.waitUntilFinished()
         guard let snapshot = runner.snapshot else {
             throw CLIError.failure("the profiler produced no measurement")
         }
-        if let error = snapshot.trainStepError { throw CLIError.failure("the training step failed: \(error)") }
-        if case .failed(let message) = snapshot.state {
-            let place = snapshot.report.failedModule.map { " in module '\($0.isEmpty ? "(root)" : $0)'" } ?? ""
-            throw CLIError.failure("the sample forward pass failed\(place): \(message)")
+        if let error = snapshot.runner.trainStepError { throw CLIError.failure("the training step failed: \(error)") }
+        if snapshot.runner.state == .failed {
+            let place = snapshot.failedModule.map { " in module '\($0.isEmpty ? "(root)" : $0)'" } ?? ""
+            throw CLIError.failure("the sample forward pass failed\(place): \(snapshot.runner.message ?? "unknown error")")
         }
-        let report = snapshot.report
+        let tree = ModelTree(module: loaded.module, name: loaded.name, source: loaded.source)
         try CLIError.wrap {
-            if let json { try ProfileExport.json(model: loaded.name, report: report, structure: loaded.module.moduleRecords(),
-                                                training: loaded.module.training).write(toFile: json, atomically: true, encoding: .utf8) }
-            if let csv { try ProfileExport.csv(report: report).write(toFile: csv, atomically: true, encoding: .utf8) }
-            if let trace { try ProfileExport.chromeTrace(model: loaded.name, report: report).write(toFile: trace, atomically: true, encoding: .utf8) }
+            if let json { try ProfileExport.json(tree: tree, snapshot: snapshot).write(to: URL(fileURLWithPath: json)) }
+            if let csv { try ProfileExport.csv(tree: tree, snapshot: snapshot).write(toFile: csv, atomically: true, encoding: .utf8) }
+            if let trace {
+                try ProfileExport.chromeTrace(model: loaded.name, events: runner.trace).write(toFile: trace, atomically: true, encoding: .utf8)
+            }
         }
-        print(ProfileTable.render(model: loaded.name, report: report, top: top))
+        print(ProfileTable.render(tree: tree, snapshot: snapshot, top: top))
     }
 }

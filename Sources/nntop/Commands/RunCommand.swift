@@ -1,4 +1,5 @@
 import ArgumentParser
+import ModelSources
 import Checkpoints
 import Foundation
 import ModelZoo
@@ -27,7 +28,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--dtype must be float32 or float64, got '\(dtype)'")
         }
         try CLIError.wrap {
-            let loaded = try ModelSource.load(model)
+            let loaded = try ModelResolver.load(model)
             let module = loaded.module.eval()
             if let weights {
                 let stateDict = StateDict(checkpoint: try Checkpoint.open(URL(fileURLWithPath: weights)))

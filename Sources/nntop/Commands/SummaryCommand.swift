@@ -1,4 +1,6 @@
 import ArgumentParser
+import ModelSources
+import ModelView
 import NNModules
 import Profiler
 
@@ -21,11 +23,11 @@ struct SummaryCommand: ParsableCommand {
         let loaded = try source.load(keepNotes: !json)
         loaded.module.eval()
         let shapes = loaded.sampleInput.map { ShapeRecorder.record(loaded.module, inputs: $0) }
-        let report = SummaryReport(model: loaded.module, records: loaded.module.moduleRecords(),
+        let report = SummaryReport(tree: ModelTree(module: loaded.module, name: loaded.name, source: loaded.source),
                                    outputShapes: shapes?.outputShapes ?? [:], forwardError: shapes?.error,
                                    failedModule: shapes?.failedModule)
         if json {
-            report.jsonLines().forEach { print($0) }
+            try CLIError.wrap { try report.jsonLines() }.forEach { print($0) }
         } else {
             print(report.table(maxDepth: depth))
             loaded.notes.forEach { print("Note: \($0)") }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ModelSources
+import ModelView
 import Foundation
 import NNModules
 import Profiler
@@ -26,13 +28,17 @@ struct TrainCommand: ParsableCommand {
 
     /// Modules whose own parameters received a gradient, in `named_modules()` order, with the backward time
     /// of the step (inclusive of submodules).
-    static func moduleRecords(_ report: ProfileReport) -> [JSONText] {
-        report.rows.compactMap { row in
-            guard let gradient = row.gradient, case .object(var fields) = gradient.json else { return nil }
-            fields.insert(("name", .string(row.name)), at: 0)
-            fields.append(("backward_ms", .double(row.backward?.inclusiveTime.max ?? 0)))
-            return .object(fields)
+    static func moduleRecords(_ snapshot: ProfileSnapshot) -> [JSONText] {
+        snapshot.modules.compactMap { module in
+            guard let g = module.gradient else { return nil }
+            return .object([("name", .string(module.name)), ("grad_norm", .double(g.norm)), ("grad_mean", .double(g.mean)),
+                            ("grad_max", .double(g.maxAbs)), ("nan_count", .int(g.nanCount)), ("inf_count", .int(g.infCount)),
+                            ("backward_ms", .double(module.backward?.inclusive.total.max ?? 0))])
         }
+    }
+
+    static func nodeRecords(_ snapshot: ProfileSnapshot) -> [JSONText] {
+        snapshot.backwardNodes.map { .object([("name", .string($0.name)), ("ms", .double($0.ms)), ("count", .int($0.count))]) }
     }
 
     func run() throws {
@@ -59,12 +65,12 @@ struct TrainCommand: ParsableCommand {
                 try profiler.backward(loss)
                 try profiler.recordGradients()
                 try optim.step()
-                let report = profiler.report()
-                print("step \(step + 1) loss \(String(format: "%.6f", value)) backward \(String(format: "%.2f", report.lastBackwardMs)) ms")
+                let snapshot = profiler.snapshot()
+                print("step \(step + 1) loss \(String(format: "%.6f", value)) backward \(String(format: "%.2f", profiler.lastBackwardMs)) ms")
                 records.append(.object([("step", .int(step + 1)), ("loss", .double(value)),
-                                        ("backward_ms", .double(report.lastBackwardMs)),
-                                        ("backward_nodes", .array(report.backwardNodes.map(\.json))),
-                                        ("modules", .array(Self.moduleRecords(report)))]))
+                                        ("backward_ms", .double(profiler.lastBackwardMs)),
+                                        ("backward_nodes", .array(Self.nodeRecords(snapshot))),
+                                        ("modules", .array(Self.moduleRecords(snapshot)))]))
                 profiler.reset()
             }
             if let json {

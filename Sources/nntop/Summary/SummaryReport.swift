@@ -1,44 +1,31 @@
-import Profiler
 import Foundation
-import NNModules
+import ModelView
 
 /// `nntop summary`: a torchinfo-like table in `named_modules()` order, or JSON lines with the goldens'
-/// `modules.jsonl` fields (plus the recorded output shapes).
+/// `modules.jsonl` fields (plus the recorded output shapes), both derived from the view's `ModelTree`.
 struct SummaryReport {
+    let tree: ModelTree
     let records: [ModuleRecord]
-    let outputShapes: [String: [[Int]]]
-    let totalParams: Int
-    let trainableParams: Int
-    let forwardError: String?
+    let accounting: ParameterAccounting
     let failedModule: String?
+    let forwardError: String?
 
-    init(model: Module, records: [ModuleRecord], outputShapes: [String: [[Int]]], forwardError: String?, failedModule: String?) {
-        self.records = records
-        self.outputShapes = outputShapes
-        let params = model.parameters()
-        totalParams = params.map { $0.isLazy ? 0 : $0.count }.reduce(0, +)
-        trainableParams = params.filter(\.requiresGrad).map { $0.isLazy ? 0 : $0.count }.reduce(0, +)
+    init(tree: ModelTree, outputShapes: [String: [[Int]]], forwardError: String?, failedModule: String?) {
+        self.tree = tree
+        let index = ModelIndex(tree)
+        records = ModuleRecord.records(tree, index: index).map { record in
+            var record = record
+            record.outputShapes = outputShapes[record.name]
+            return record
+        }
+        accounting = ParameterAccounting(tree: tree, index: index)
         self.forwardError = forwardError
         self.failedModule = failedModule
     }
 
-    func jsonLines() -> [String] {
-        records.map { r in
-            func tensorRow(_ t: ModuleRecord.TensorInfo) -> JSONText {
-                .array([.string(t.name), t.shape.map { .array($0.map(JSONText.int)) } ?? .null, .string(t.dtype.rawValue), .bool(t.flag)])
-            }
-            var fields: [(String, JSONText)] = [
-                ("index", .int(r.index)), ("name", .string(r.name)), ("class", .string(r.className)), ("depth", .int(r.depth)),
-                ("own_param_tensors", .int(r.ownParamTensors)), ("own_param_numel", .int(r.ownParamNumel)),
-                ("recursive_param_numel", .int(r.recursiveParamNumel)),
-                ("recursive_trainable_numel", .int(r.recursiveTrainableNumel)),
-                ("own_buffer_count", .int(r.ownBufferCount)), ("own_buffer_bytes", .int(r.ownBufferBytes)),
-                ("params", .array(r.params.map(tensorRow))), ("buffers", .array(r.buffers.map(tensorRow))),
-                ("children", .array(r.children.map(JSONText.string))),
-            ]
-            fields.append(("output_shapes", outputShapes[r.name].map { .array($0.map { .array($0.map(JSONText.int)) }) } ?? .null))
-            return JSONText.object(fields).rendered
-        }
+    func jsonLines() throws -> [String] {
+        let encoder = ViewJSON.encoder()
+        return try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
     }
 
     func table(maxDepth: Int?) -> String {
@@ -59,12 +46,12 @@ struct SummaryReport {
             }
             let truncated = maxDepth != nil && r.depth == maxDepth! && !r.children.isEmpty
             let count = truncated ? r.recursiveParamNumel : r.ownParamNumel
-            let shape = outputShapes[r.name]?.first.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "--"
+            let shape = r.outputShapes?.first.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "--"
             let mark = r.name == failedModule ? "  <- forward failed here" : ""
             lines.append(pad(label, 45) + pad(shape, 30) + (count == 0 ? "--" : grouped(count)) + mark)
         }
-        lines += [rule, "Total params: \(grouped(totalParams))", "Trainable params: \(grouped(trainableParams))",
-                  "Non-trainable params: \(grouped(totalParams - trainableParams))", rule]
+        lines += [rule, "Total params: \(grouped(accounting.total))", "Trainable params: \(grouped(accounting.trainable))",
+                  "Non-trainable params: \(grouped(accounting.frozen))", rule]
         if let forwardError { lines.append("Sample forward failed: \(forwardError)") }
         return lines.joined(separator: "\n")
     }

@@ -1,32 +1,31 @@
+import ModelView
 import NNTopUI
 
-/// The interactive loop: poll input with a short timeout, reduce, carry out effects, pull profiler
-/// snapshots and redraw at a steady rate. It never waits on the model: snapshots are read, not awaited.
+/// The interactive loop: poll input with a short timeout, reduce, carry out effects on the model source,
+/// pull its newest snapshot and redraw at a steady rate. It never waits on the model: snapshots are read,
+/// not awaited, and a command's outcome (an export's path, a refusal) is shown at once.
 enum TUIApp {
     /// Runs until the user quits (q, Ctrl-C, SIGTERM).
     /// - Parameters:
-    ///   - initial: the starting state (model, flags, color mode).
+    ///   - initial: the starting state (tree, capabilities, color mode).
     ///   - terminal: where to draw and read input.
-    ///   - snapshots: the newest profiler snapshot, or `nil` when there is none since the last call.
-    ///   - perform: carries out an effect on the real model or runner; returns the model's new description
-    ///     when the effect changed it (e.g. lazy parameters materialized), else `nil`.
+    ///   - source: the model the view shows.
     ///   - frameInterval: time between steady redraws (input redraws at once).
     /// - Returns: the final state, e.g. to write the chosen trainable set on exit.
-    static func run(
-        initial: AppState, terminal: some Terminal, snapshots: () -> ProfileSnapshot?,
-        perform: (Effect) -> ModelInfo?, frameInterval: Duration = .milliseconds(100)
-    ) -> AppState {
+    static func run(initial: AppState, terminal: some Terminal, source: any ModelSource,
+                    frameInterval: Duration = .milliseconds(100)) -> AppState {
         var state = initial
         let clock = ContinuousClock()
         let start = terminal.size
         _ = reduce(&state, .resize(width: start.width, height: start.height))
         var lastTick = clock.now - frameInterval
         var needsDraw = true
+        var seenVersion = 0
         /// Reduces `event` and carries out its effects; false when one of them is quit.
         func apply(_ event: Event) -> Bool {
             for effect in reduce(&state, event) {
-                if effect == .quit { return false }
-                if let model = perform(effect) { state.replaceModel(model) }
+                guard let command = command(for: effect, state: state) else { return false }
+                _ = reduce(&state, .outcome(source.perform(command)))
             }
             return true
         }
@@ -37,7 +36,10 @@ enum TUIApp {
             }
             // Held keys must not starve the steady schedule, so it has its own clock.
             if clock.now - lastTick >= frameInterval {
-                if let snapshot = snapshots() { guard apply(.snapshot(snapshot)) else { break loop } }
+                if let latest = source.latestSnapshot(), latest.version != seenVersion {
+                    seenVersion = latest.version
+                    guard apply(.snapshot(latest.snapshot)) else { break loop }
+                }
                 _ = reduce(&state, .tick)
                 lastTick = clock.now
                 needsDraw = true
@@ -48,5 +50,17 @@ enum TUIApp {
             }
         }
         return state
+    }
+
+    /// The source command an effect asks for; `nil` for quit.
+    static func command(for effect: Effect, state: AppState) -> SourceCommand? {
+        switch effect {
+        case .quit: return nil
+        case .export: return .export(path: nil)
+        case .setRequiresGrad(let ids, let value): return .setRequiresGrad(parameterIDs: ids, value)
+        case .setTraining(let value): return .setTraining(value)
+        case .togglePause: return .setPaused(state.snapshot?.runner.state != .paused)
+        case .setTrainStep(let on): return .setTrainStep(on)
+        }
     }
 }

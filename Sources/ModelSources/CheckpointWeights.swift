@@ -1,7 +1,7 @@
 import Checkpoints
 import Foundation
 import NNModules
-import NNTopUI
+import ModelView
 
 /// One checkpoint (file, sharded index or folder) as the loaders use it: the tensor list read from the
 /// headers, and the tensors themselves — zero-copy views of the mapped files, or, when browsing lazily,

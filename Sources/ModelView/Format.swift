@@ -66,6 +66,12 @@ public enum Format {
         return truncate(name, to: width)
     }
 
+    /// Calls per forward: `2` for a module called twice in every forward, `1.5` when it varies.
+    public static func callsPerForward(_ value: Double) -> String {
+        guard value.isFinite else { return "—" }
+        return value == value.rounded() ? String(Int(value)) : significant(value)
+    }
+
     /// Cuts `text` to `width` characters, ending in `…` when something was cut.
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }

@@ -1,9 +1,10 @@
 import Checkpoints
 import Foundation
+import GoldenSupport
 import ModelZoo
 import NNModules
 import Testing
-@testable import nntop
+@testable import ModelSources
 
 /// A Hugging Face ViT folder opens as the real architecture: a tiny model saved the way `save_pretrained`
 /// would save it (`config.json` + `model.safetensors`) is rebuilt by class, loaded strictly, and computes what
@@ -41,7 +42,7 @@ import Testing
     func savedFolderLoadsAsTheArchitectureAndComputesTheSame(architecture: String, outputShapes: [[Int]]) throws {
         let original = try Self.build(architecture)
         try Self.withSavedFolder(original, config: Self.configJSON(architecture: architecture)) { folder in
-            let loaded = try ModelSource.load(folder.path)
+            let loaded = try ModelResolver.load(folder.path)
             #expect(loaded.module.typeName == architecture)
             #expect(loaded.source == "hf:vit \(folder.path)")
             #expect(loaded.notes.isEmpty)

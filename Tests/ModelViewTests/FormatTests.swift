@@ -1,5 +1,5 @@
 import Testing
-@testable import NNTopUI
+@testable import ModelView
 
 @Suite struct FormatTests {
     @Test(arguments: [
@@ -67,12 +67,5 @@ import Testing
         #expect(Format.dtype("float32") == "f32")
         #expect(Format.dtype("torch.bfloat16") == "bf16")
         #expect(Format.dtype("complex64") == "complex64")
-    }
-
-    @Test func characterWidths() {
-        #expect(CharacterWidth.of("a") == 1)
-        #expect(CharacterWidth.of("▾") == 1)
-        #expect(CharacterWidth.of("模") == 2)
-        #expect(CharacterWidth.of("conv模型") == 8)
     }
 }

@@ -5,7 +5,7 @@ import Profiler
 /// classifier trained with cross-entropy on `SyntheticClassification`; token ids are a causal language model
 /// trained on a synthetic token stream (each sequence counts up from a random start, so the next token is
 /// learnable) with transformers' shifted cross-entropy on `logits`.
-struct TrainingTask {
+public struct TrainingTask {
     private enum Kind {
         case classification(SyntheticClassification)
         case language(Tensor)
@@ -13,7 +13,7 @@ struct TrainingTask {
     private let kind: Kind
     private let crossEntropy = try? CrossEntropyLoss()
 
-    init(model: Module, sample: Tensor, batch: Int) throws {
+    public init(model: Module, sample: Tensor, batch: Int) throws {
         if sample.isFloatingPoint {
             let classes = try GradMode.noGrad { try model(sample) }.sizes.last ?? 0
             kind = .classification(try SyntheticClassification(sampleShape: sample.sizes, classes: classes, batch: batch, seed: 0))
@@ -30,7 +30,7 @@ struct TrainingTask {
         kind = .language(Tensor(ids, shape: [batch, length], dtype: .int64))
     }
 
-    func loss(_ model: Module) throws -> Tensor {
+    public func loss(_ model: Module) throws -> Tensor {
         guard let crossEntropy else { throw TorchError.runtimeError("cross-entropy loss unavailable") }
         switch kind {
         case .classification(let data):
@@ -50,7 +50,7 @@ struct TrainingTask {
 extension TrainingStep {
     /// What `T` in the view and `nntop profile --train-step` run: AdamW on the synthetic task `nntop train`
     /// uses, one batch the size of the sample input's (at least two, so batch statistics exist in train mode).
-    static func synthetic(for loaded: LoadedModel) throws -> TrainingStep {
+    public static func synthetic(for loaded: LoadedModel) throws -> TrainingStep {
         guard let sample = loaded.sampleInput?.first?.tensor else {
             throw ModelLoadError(description: "\(loaded.name): the sample input is not a tensor, so there is no training task")
         }

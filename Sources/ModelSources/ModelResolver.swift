@@ -4,8 +4,8 @@ import NNModules
 
 /// Resolves the `MODEL` argument every command takes: a zoo name, a Hugging Face model folder, or a checkpoint
 /// file, sharded index or folder of weights.
-enum ModelSource {
-    static func load(_ argument: String, loading: WeightLoading = .automatic) throws -> LoadedModel {
+public enum ModelResolver {
+    public static func load(_ argument: String, loading: WeightLoading = .automatic) throws -> LoadedModel {
         if let entry = Zoo.model(named: argument) {
             DefaultGenerator.manualSeed(0)
             let module = try entry.build()

@@ -1,20 +1,30 @@
 import NNModules
 
 /// What the `MODEL` argument of every command resolved to: a module tree ready to show, and what to run it on.
-struct LoadedModel {
-    let name: String
+public struct LoadedModel {
+    public let name: String
     /// Where it came from, as the header shows it (`zoo:lenet5`, `hf:gpt2 /path`, `state dict /path`).
-    let source: String
-    let module: Module
+    public let source: String
+    public let module: Module
     /// The forward arguments of a sample run; `nil` when there is no architecture to run (a tree inferred
     /// from a state dict's keys), so commands skip the forward instead of failing on it.
-    let sampleInput: [Value]?
+    public let sampleInput: [Value]?
     /// How the model was obtained when that is not obvious (keys renamed or ignored, weights left unread,
     /// classes unknown): `summary` prints them under the table, other commands on stderr.
-    let notes: [String]
+    public let notes: [String]
+
+    public init(name: String, source: String, module: Module, sampleInput: [Value]?, notes: [String]) {
+        self.name = name
+        self.source = source
+        self.module = module
+        self.sampleInput = sampleInput
+        self.notes = notes
+    }
 }
 
 /// A `MODEL` argument that names nothing loadable, with the reason.
-struct ModelLoadError: Error, CustomStringConvertible {
-    let description: String
+public struct ModelLoadError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(description: String) { self.description = description }
 }

@@ -2,7 +2,7 @@
 ///
 /// Browsing a multi-gigabyte checkpoint needs only its structure; reading the weights would take minutes and
 /// as much memory as the checkpoint. So above `automaticThreshold` nntop browses lazily unless told otherwise.
-enum WeightLoading: Equatable {
+public enum WeightLoading: Equatable, Sendable {
     /// Lazy above the threshold, loaded below it.
     case automatic
     /// Headers only, whatever the size (`--lazy-weights`).
@@ -11,10 +11,10 @@ enum WeightLoading: Equatable {
     case full
 
     /// 2 GiB: a float32 model of about 500M parameters.
-    static let automaticThreshold = 2 << 30
+    public static let automaticThreshold = 2 << 30
 
     /// `--lazy-weights` / `--no-lazy-weights` / neither.
-    init(flag: Bool?) {
+    public init(flag: Bool?) {
         switch flag {
         case true?: self = .lazy
         case false?: self = .full
@@ -22,7 +22,7 @@ enum WeightLoading: Equatable {
         }
     }
 
-    func isLazy(checkpointBytes: Int) -> Bool {
+    public func isLazy(checkpointBytes: Int) -> Bool {
         switch self {
         case .automatic: checkpointBytes > Self.automaticThreshold
         case .lazy: true

@@ -4,13 +4,13 @@ import GoldenSupport
 import ModelZoo
 import NNModules
 import Testing
-@testable import nntop
+@testable import ModelSources
 
 /// The loaders behind every command's `MODEL` argument, in process: golden folders and files load strictly
 /// and reproduce the recorded outputs; transformers' key conventions, lazy browsing and the generic tree.
-@Suite struct ModelSourceTests {
+@Suite struct ModelResolverTests {
     static func load(_ relativePath: String, loading: WeightLoading = .automatic) throws -> LoadedModel {
-        try ModelSource.load(try Goldens.url(relativePath).path, loading: loading)
+        try ModelResolver.load(try Goldens.url(relativePath).path, loading: loading)
     }
 
     /// Runs `model` on the golden folder's input and compares every output with `output.safetensors`
@@ -74,7 +74,7 @@ import Testing
         let stripped = try Self.weights("gpt2-tiny", rename: { String($0.dropFirst("transformer.".count)) },
                                         extra: ["h.0.attn.bias", "h.1.attn.masked_bias"])
         try Self.withFolder(config: "numeric/gpt2-tiny/config.json", tensors: stripped) { folder in
-            let loaded = try ModelSource.load(folder.path)
+            let loaded = try ModelResolver.load(folder.path)
             #expect(loaded.notes.contains { $0.contains("loaded under 'transformer.'") })
             #expect(loaded.notes.contains { $0.contains("2 checkpoint key(s) left unused") })
             try Self.expectGoldenOutputs(loaded.module, folder: "gpt2-tiny")
@@ -84,7 +84,7 @@ import Testing
     @Test func headCheckpointLoadsIntoTheBaseModel() throws {
         let prefixed = try Self.weights("bert-tiny", rename: { "bert." + $0 }, extra: ["cls.predictions.bias"])
         try Self.withFolder(config: "numeric/bert-tiny/config.json", tensors: prefixed) { folder in
-            let loaded = try ModelSource.load(folder.path)
+            let loaded = try ModelResolver.load(folder.path)
             #expect(loaded.notes.contains { $0.contains("1 checkpoint key(s) left unused (cls.predictions.bias)") })
             try Self.expectGoldenOutputs(loaded.module, folder: "bert-tiny")
         }
@@ -93,7 +93,7 @@ import Testing
     @Test func missingWeightsFailWithPyTorchsMessage() throws {
         let noHead = try Self.weights("llama-tiny", rename: { $0 == "lm_head.weight" ? nil : $0 })
         try Self.withFolder(config: "numeric/llama-tiny/config.json", tensors: noHead) { folder in
-            let error = #expect(throws: (any Error).self) { try ModelSource.load(folder.path) }
+            let error = #expect(throws: (any Error).self) { try ModelResolver.load(folder.path) }
             #expect(error.map { "\($0)" }?.contains("Missing key(s) in state_dict: \"lm_head.weight\"") == true)
         }
     }
@@ -104,7 +104,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(#"{"model_type": "t5"}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
         try SafetensorsWriter.save(tensors: try Self.weights("bert-tiny", rename: { $0 }), to: folder.appendingPathComponent("model.safetensors"))
-        let loaded = try ModelSource.load(folder.path)
+        let loaded = try ModelResolver.load(folder.path)
         #expect(loaded.module is StateDictModule)
         #expect(loaded.notes.first?.contains("model_type 't5'") == true)
     }
