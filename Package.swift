@@ -69,11 +69,11 @@ let package = Package(
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
         .testTarget(name: "ModelViewTests", dependencies: ["ModelView"]),
         .testTarget(name: "ModelSourcesTests", dependencies: [
-            "ModelSources", "ModelView", "Profiler", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport",
+            "ModelSources", "ModelView", "NNTopUI", "Profiler", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport",
         ]),
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI", "ModelView"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Profiler", "ModelView", "Checkpoints", "GoldenSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["nntop", "ModelSources", "ModelView", "Profiler", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["nntop", "ModelSources", "ModelView", "NNTopUI", "Profiler", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
         .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "ModelView", "NNModules", "ModelZoo", "GoldenSupport"]),
     ]
