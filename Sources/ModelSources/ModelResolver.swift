@@ -5,12 +5,15 @@ import NNModules
 /// Resolves the `MODEL` argument every command takes: a zoo name, a Hugging Face model folder, or a checkpoint
 /// file, sharded index or folder of weights.
 public enum ModelResolver {
+    /// - Parameter loading: `.lazy` builds the structure alone on the `meta` device (headers of a checkpoint,
+    ///   a zoo model without random initialization): what `repr`, `summary` and the view's first frame need.
     public static func load(_ argument: String, loading: WeightLoading = .automatic) throws -> LoadedModel {
         if let entry = Zoo.model(named: argument) {
+            let device = loading == .lazy ? .meta : entry.defaultDevice
             DefaultGenerator.manualSeed(0)
-            let module = try entry.build()
+            let module = try entry.build(on: device)
             return LoadedModel(name: entry.name, source: "zoo:\(entry.name)", module: module,
-                               sampleInput: try entry.sampleInput(), notes: [])
+                               sampleInput: try entry.sampleInput(on: device), notes: [])
         }
         let url = URL(fileURLWithPath: argument)
         guard FileManager.default.fileExists(atPath: url.path) else {

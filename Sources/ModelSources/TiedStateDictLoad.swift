@@ -7,16 +7,24 @@ import OrderedCollections
 /// unexpected or mis-shaped key fails with PyTorch's message.
 enum TiedStateDictLoad {
     /// Loads `tensors` into `model`. With `assign` (meta tensors while browsing), the model takes the
-    /// checkpoint's tensors themselves, and tied keys receive one shared `Parameter` so they stay tied.
+    /// checkpoint's tensors themselves, and tied keys receive one shared `Parameter` so they stay tied. A
+    /// floating-point tensor takes the model's dtype, as copying it in would (`load_state_dict` keeps the
+    /// parameter's dtype), so browsing shows the model a full load gives.
     static func load(_ tensors: [(name: String, tensor: Tensor)], into model: Module, assign: Bool) throws {
         let expected = try model.stateDict(keepVars: true)
         var entries = OrderedDictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { _, last in last })
         if assign {
             var shared: [ObjectIdentifier: Parameter] = [:]
             for (key, tensor) in entries {
-                guard let current = expected[key]?.tensor as? Parameter else { continue }
+                guard let current = expected[key]?.tensor else { continue }
+                let typed = tensor.isMeta && tensor.dtype != current.dtype && tensor.dtype.isFloatingPoint
+                    && current.dtype.isFloatingPoint ? try tensor.to(dtype: current.dtype) : tensor
+                guard current is Parameter else {
+                    entries[key] = typed
+                    continue
+                }
                 let id = ObjectIdentifier(tensor)
-                let parameter = shared[id] ?? Parameter(tensor, requiresGrad: current.requiresGrad)
+                let parameter = shared[id] ?? Parameter(typed, requiresGrad: current.requiresGrad)
                 shared[id] = parameter
                 entries[key] = parameter
             }

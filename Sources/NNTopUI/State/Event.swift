@@ -42,7 +42,7 @@ public enum Event: Sendable, Equatable {
     /// The profiler published new measurements.
     case snapshot(ProfileSnapshot)
     /// The source answered a command (an export's path, a refusal): shown in the status bar at once.
-    case outcome(CommandOutcome)
+    case outcome(SourceCommand, CommandOutcome)
 }
 
 /// Work the reducer asks the app to do on the real model or runner; the reducer has already updated its

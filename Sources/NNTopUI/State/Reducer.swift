@@ -15,8 +15,13 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .snapshot(let snapshot):
         return state.setSnapshot(snapshot)
-    case .outcome(let outcome):
+    case .outcome(let command, let outcome):
         state.say(outcome.message, error: outcome.isError)
+        // A refused train step never started: back to plain forwards and the train/eval of before.
+        if outcome.isError, command == .setTrainStep(true), state.trainStepRequested {
+            state.trainStepRequested = false
+            return state.restoreTrainingAfterStep()
+        }
         return []
     case .mouse(let mouse):
         guard state.size.isUsable else { return [] }

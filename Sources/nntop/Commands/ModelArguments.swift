@@ -14,10 +14,16 @@ struct ModelArguments: ParsableArguments {
             + "values). Default: automatic, lazy when the tensor files exceed 2 GiB."))
     var lazyWeights: Bool?
 
+    /// The weight loading asked for; `structureOnly` commands (`repr`, `summary`) read no weights unless
+    /// `--no-lazy-weights` says so.
+    func loading(structureOnly: Bool = false) -> WeightLoading {
+        structureOnly && lazyWeights == nil ? .lazy : WeightLoading(flag: lazyWeights)
+    }
+
     /// Loads the model, turning any failure into `nntop: <message>`; notes go to stderr unless `keepNotes`
     /// (the summary prints them itself).
-    func load(keepNotes: Bool = false) throws -> LoadedModel {
-        let loaded = try CLIError.wrap { try ModelResolver.load(model, loading: WeightLoading(flag: lazyWeights)) }
+    func load(keepNotes: Bool = false, structureOnly: Bool = false) throws -> LoadedModel {
+        let loaded = try CLIError.wrap { try ModelResolver.load(model, loading: loading(structureOnly: structureOnly)) }
         if !keepNotes {
             for note in loaded.notes { FileHandle.standardError.write(Data("nntop: note: \(note)\n".utf8)) }
         }

@@ -7,6 +7,7 @@ struct ReprCommand: ParsableCommand {
     @OptionGroup var source: ModelArguments
 
     func run() throws {
-        print(try source.load().module.repr())
+        // The structure alone: `print(model)` shows no values, so no weight is read or initialized.
+        print(try source.load(structureOnly: true).module.repr())
     }
 }

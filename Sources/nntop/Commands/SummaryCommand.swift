@@ -20,7 +20,8 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more") }
-        let loaded = try source.load(keepNotes: !json)
+        // Counts, shapes and a shape-propagating forward need no values: built on the meta device.
+        let loaded = try source.load(keepNotes: !json, structureOnly: true)
         loaded.module.eval()
         let shapes = loaded.sampleInput.map { ShapeRecorder.record(loaded.module, inputs: $0) }
         let report = SummaryReport(tree: ModelTree(module: loaded.module, name: loaded.name, source: loaded.source),

@@ -22,9 +22,12 @@ struct TopCommand: ParsableCommand {
         if SessionSource.isSession(source.model) {
             modelSource = try CLIError.wrap { try SessionSource(path: source.model) }
         } else {
-            let loaded = try source.load()
-            loaded.module.eval()
-            modelSource = LocalModelSource(loaded, readOnlyReason: readonly ? "started with --readonly" : nil)
+            // The first frame needs only the structure (meta: no weights, no random init); the model that runs
+            // is built in the background while the header says so.
+            let structure = try source.load(keepNotes: true, structureOnly: true)
+            let model = source.model, loading = source.loading()
+            modelSource = LocalModelSource(structure, materialize: { try ModelResolver.load(model, loading: loading) },
+                                           readOnlyReason: readonly ? "started with --readonly" : nil)
         }
         if let problem = TerminalCheck.problem() {
             FileHandle.standardError.write(Data((problem + "\n").utf8))

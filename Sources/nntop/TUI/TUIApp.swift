@@ -23,9 +23,11 @@ enum TUIApp {
         var seenVersion = 0
         /// Reduces `event` and carries out its effects; false when one of them is quit.
         func apply(_ event: Event) -> Bool {
-            for effect in reduce(&state, event) {
+            var effects = reduce(&state, event)
+            while !effects.isEmpty {
+                let effect = effects.removeFirst()
                 guard let command = command(for: effect, state: state) else { return false }
-                _ = reduce(&state, .outcome(source.perform(command)))
+                effects += reduce(&state, .outcome(command, source.perform(command)))
             }
             return true
         }
