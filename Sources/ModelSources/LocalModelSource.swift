@@ -107,12 +107,10 @@ public final class LocalModelSource: ModelSource, @unchecked Sendable {
     /// Starts the runner on the model that runs, after carrying over what the user changed meanwhile.
     private func run(_ model: LoadedModel) {
         model.module.eval()
-        var reason = Self.noTrainStepReason(model)
-        var trainingStep: TrainingStep?
-        if reason == nil {
-            do { trainingStep = try TrainingStep.synthetic(for: model) } catch { reason = "\(error)" }
-        }
-        let runner = ProfileRunner(model: model.module, inputs: model.sampleInput ?? [], trainingStep: trainingStep)
+        let reason = Self.noTrainStepReason(model)
+        // The synthetic task (a forward to size it, its data set) is built only when `T` is first pressed.
+        let runner = ProfileRunner(model: model.module, inputs: model.sampleInput ?? [],
+                                   makeTrainingStep: reason == nil ? { try TrainingStep.synthetic(for: model) } : nil)
         let started = state.withLock { current -> Bool in
             guard !current.stopped else { return false }
             current.noTrainStepReason = reason

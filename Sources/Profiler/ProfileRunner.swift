@@ -25,7 +25,9 @@ public final class ProfileRunner: @unchecked Sendable {
     private let kwargs: Kwargs
     private let options: ModuleProfiler.Options
     private let clock: any ProfilerClock
-    private let trainingStep: TrainingStep?
+    /// Builds the training step on the runner thread the first time train-step mode is asked for: its
+    /// synthetic data and optimizer state cost nothing until then.
+    private let makeTrainingStep: (() throws -> TrainingStep)?
     /// Commands waiting for the runner thread; `inbox` wakes it while paused.
     private let inbox = NSCondition()
     private var pending: [Command] = []
@@ -36,10 +38,17 @@ public final class ProfileRunner: @unchecked Sendable {
     /// Module calls of the whole run, when the options asked for a trace; read after `waitUntilFinished()`.
     public private(set) var trace: [TraceEvent] = []
 
+    public convenience init(model: Module, inputs: [Value], kwargs: Kwargs = [:], options: ModuleProfiler.Options = .init(),
+                            clock: any ProfilerClock = MonotonicClock(), trainingStep: TrainingStep? = nil) {
+        self.init(model: model, inputs: inputs, kwargs: kwargs, options: options, clock: clock,
+                  makeTrainingStep: trainingStep.map { step in { step } })
+    }
+
+    /// - Parameter makeTrainingStep: builds the training step when train-step mode is first switched on.
     public init(model: Module, inputs: [Value], kwargs: Kwargs = [:], options: ModuleProfiler.Options = .init(),
-                clock: any ProfilerClock = MonotonicClock(), trainingStep: TrainingStep? = nil) {
+                clock: any ProfilerClock = MonotonicClock(), makeTrainingStep: (() throws -> TrainingStep)?) {
         self.model = model
-        self.trainingStep = trainingStep
+        self.makeTrainingStep = makeTrainingStep
         self.inputs = inputs
         self.kwargs = kwargs
         self.options = options
@@ -53,7 +62,7 @@ public final class ProfileRunner: @unchecked Sendable {
     public var snapshot: ProfileSnapshot? { latest?.snapshot }
 
     /// Whether a training step is available (`setTrainStep(true)` needs one).
-    public var canTrain: Bool { trainingStep != nil }
+    public var canTrain: Bool { makeTrainingStep != nil }
 
     /// Starts the loop: `runs == nil` runs until `stop()`.
     public func start(runs: Int? = nil, warmup: Int = 0) {
@@ -119,6 +128,7 @@ public final class ProfileRunner: @unchecked Sendable {
         var state: RunnerStatus.State = .running
         var message: String?
         var trainStep = false
+        var trainingStep: TrainingStep?
         var losses: [Double] = []
         var trainStepError: String?
         var completed = 0
@@ -170,10 +180,17 @@ public final class ProfileRunner: @unchecked Sendable {
                 publish()
             case .setTrainStep(let on):
                 guard on != trainStep else { return }
-                guard !on || runner.trainingStep != nil else {
-                    trainStepError = "this model has no training task (no loss for its output)"
-                    publish()
-                    return
+                if on && trainingStep == nil {
+                    do {
+                        guard let make = runner.makeTrainingStep else {
+                            throw TorchError.runtimeError("this model has no training task (no loss for its output)")
+                        }
+                        trainingStep = try make()
+                    } catch {
+                        trainStepError = "\(error)"
+                        publish()
+                        return
+                    }
                 }
                 trainStep = on
                 trainStepError = nil
@@ -188,7 +205,7 @@ public final class ProfileRunner: @unchecked Sendable {
 
         private mutating func step() {
             do {
-                if trainStep, let trainingStep = runner.trainingStep {
+                if trainStep, let trainingStep {
                     losses.append(try trainingStep.run(on: runner.model, profiler: profiler))
                     if losses.count > 64 { losses.removeFirst(losses.count - 64) }
                 } else {

@@ -24,9 +24,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the profiling-overhead measurement (it runs every model twice more).") var noOverhead = false
     @Flag(help: "Time training steps instead of forwards: train mode, zero_grad, forward, cross-entropy, backward, SGD step (momentum 0.9).")
     var trainStep = false
+    @Flag(help: "Time the interactive view's start instead: first frame and first measured forward on screen, per model, in a pseudo-terminal.")
+    var startup = false
+    @Option(help: "With --startup: also a sparse Llama-2-7B-shaped sharded checkpoint folder written to a temporary folder.")
+    var startupCheckpointLayers: Int?
 
     func run() throws {
         guard runs > 0, warmup >= 0 else { throw ValidationError("--runs must be positive and --warmup 0 or more") }
+        if startup { return try runStartup() }
         if let threads { ComputeThreads.set(threads) }
         let threadCount = ComputeThreads.count
         try CLIError.wrap {
@@ -110,4 +115,32 @@ struct BenchCommand: ParsableCommand {
 
     static func number(_ value: Double) -> String { String(format: "%.3f", value) }
     static func quoted(_ text: String) -> String { "\"\(text)\"" }
+
+    /// `--startup`: one JSON object per model with the seconds to the first frame and to the first latency.
+    private func runStartup() throws {
+        var targets = models
+        var folder: URL?
+        if let layers = startupCheckpointLayers {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-bench-startup-\(getpid())")
+            try CLIError.wrap {
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                _ = try SparseCheckpoint.writeLlama(layers: layers, to: url)
+            }
+            folder = url
+            targets.append(url.path)
+        }
+        defer { folder.map { try? FileManager.default.removeItem(at: $0) } }
+        var lines: [String] = []
+        for model in targets {
+            let result = try CLIError.wrap { try StartupBenchmark.measure(model: model, timeout: 600) }
+            let name = folder.map { model == $0.path } == true ? "llama-7b-sharded-checkpoint" : model
+            let line = "{\"model\": \"\(name)\", \"first_frame_s\": \(Self.number(result.firstFrameSeconds ?? .nan)), "
+                + "\"first_latency_s\": \(Self.number(result.firstLatencySeconds ?? .nan)), \"exit\": \(result.exitStatus)}"
+            print(line)
+            lines.append(line)
+        }
+        if let json {
+            try CLIError.wrap { try ("[" + lines.joined(separator: ",\n") + "]\n").write(toFile: json, atomically: true, encoding: .utf8) }
+        }
+    }
 }

@@ -21,6 +21,7 @@ enum TUIApp {
         var lastTick = clock.now - frameInterval
         var needsDraw = true
         var seenVersion = 0
+        var startup = StartupLog()
         /// Reduces `event` and carries out its effects; false when one of them is quit.
         func apply(_ event: Event) -> Bool {
             var effects = reduce(&state, event)
@@ -49,6 +50,8 @@ enum TUIApp {
             if needsDraw {
                 terminal.present(render(state))
                 needsDraw = false
+                startup.mark("first_frame")
+                if (state.snapshot?.runner.forwards ?? 0) > 0 { startup.mark("first_latency") }
             }
         }
         return state
