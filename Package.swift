@@ -40,6 +40,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ExportedModels",
+            dependencies: [
+                "Checkpoints", "NNModules",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
             name: "ModelZoo",
             dependencies: ["NNModules"],
             path: "samples"
@@ -61,6 +68,7 @@ let package = Package(
         ),
         .target(name: "GoldenSupport", dependencies: ["Checkpoints"], path: "Tests/GoldenSupport"),
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "Checkpoints", "GoldenSupport"]),
+        .testTarget(name: "ExportedModelsTests", dependencies: ["ExportedModels", "NNModules", "Checkpoints", "Profiler", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
         .testTarget(name: "NNTopUITests", dependencies: ["NNTopUI"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Profiler", "Checkpoints", "GoldenSupport"]),

@@ -14,6 +14,9 @@ public struct ExportedProgram: Sendable {
     public let moduleNames: [String]
     /// The root forward's argument names (`x`, `input_ids`).
     public let forwardArgumentNames: [String]
+    /// The names PyTorch's eager outputs go by, from the root's `out_spec`: `output` for one tensor, `0`,
+    /// `1` for a tuple, field names (`logits`) for a dict or model-output class.
+    public let outputNames: [String]
     /// Each graph value's recorded dtype and shape (`tensor_values`).
     public let tensorValues: [String: ExportedTensorMeta]
 }

@@ -26,8 +26,9 @@ struct ExportedProgramJSON {
         return text
     }
 
+    /// (Linux Foundation bridges 0 and 1 to `Bool` too, so numbers are not checked for being booleans.)
     func int(_ value: Any?, _ what: String) throws(CheckpointError) -> Int {
-        guard let number = value as? NSNumber, !(value is Bool), let exact = Int(exactly: number.doubleValue) else {
+        guard let number = value as? NSNumber, let exact = Int(exactly: number.doubleValue) else {
             throw fail("\(what) is not an integer")
         }
         return exact
@@ -40,7 +41,7 @@ struct ExportedProgramJSON {
 
     /// Floats are numbers, or the strings `Infinity`, `-Infinity`, `NaN` for non-finite values.
     func float(_ value: Any?, _ what: String) throws(CheckpointError) -> Double {
-        if let number = value as? NSNumber, !(value is Bool) { return number.doubleValue }
+        if let number = value as? NSNumber { return number.doubleValue }
         switch value as? String {
         case "Infinity": return .infinity
         case "-Infinity": return -.infinity
@@ -164,12 +165,14 @@ struct ExportedProgramJSON {
         }
         var moduleNames: [String] = []
         var forwardArgumentNames: [String] = []
+        var outputNames: [String] = []
         for (index, item) in try array(module["module_call_graph"], "module_call_graph").enumerated() {
             let entry = try object(item, "module_call_graph[\(index)]")
             let fqn = try string(entry["fqn"], "module_call_graph[\(index)].fqn")
             moduleNames.append(fqn)
-            if fqn.isEmpty, let names = (entry["signature"] as? [String: Any])?["forward_arg_names"] as? [String] {
-                forwardArgumentNames = names
+            if fqn.isEmpty, let signature = entry["signature"] as? [String: Any] {
+                forwardArgumentNames = (signature["forward_arg_names"] as? [String]) ?? []
+                outputNames = Self.outputNames(signature["out_spec"] as? String)
             }
         }
         var tensorValues: [String: ExportedTensorMeta] = [:]
@@ -181,7 +184,25 @@ struct ExportedProgramJSON {
             inputs: try array(graph["inputs"], "graph.inputs").map { (item) throws(CheckpointError) in try argument(item, "graph input") },
             outputs: try array(graph["outputs"], "graph.outputs").map { (item) throws(CheckpointError) in try argument(item, "graph output") },
             inputSpecs: inputSpecs, outputSpecs: outputSpecs, moduleNames: moduleNames,
-            forwardArgumentNames: forwardArgumentNames, tensorValues: tensorValues)
+            forwardArgumentNames: forwardArgumentNames, outputNames: outputNames, tensorValues: tensorValues)
+    }
+
+    /// The top level of a pytree spec `[version, {"type", "context", "children_spec"}]`: a leaf is `output`,
+    /// a container with a JSON list of keys as context names its children by them, others by position.
+    static func outputNames(_ spec: String?) -> [String] {
+        guard let data = spec?.data(using: .utf8),
+            let parsed = try? JSONSerialization.jsonObject(with: data) as? [Any], parsed.count == 2,
+            let root = parsed[1] as? [String: Any]
+        else { return [] }
+        let children = (root["children_spec"] as? [Any]) ?? []
+        if root["type"] is NSNull || root["type"] == nil { return ["output"] }
+        if let context = root["context"] as? String, let keyData = context.data(using: .utf8),
+            let keys = try? JSONSerialization.jsonObject(with: keyData, options: [.fragmentsAllowed]) as? [String],
+            keys.count == children.count
+        {
+            return keys
+        }
+        return children.indices.map(String.init)
     }
 
     private func inputSpec(_ item: Any) throws(CheckpointError) -> ExportedInputSpec {

@@ -1,0 +1,62 @@
+import Checkpoints
+@testable import ExportedModels
+import GoldenSupport
+import NNModules
+import Testing
+
+/// The graph interpreter against PyTorch's eager outputs, for the training IR and core ATen dialects.
+@Suite struct ExportedProgramForwardTests {
+    static func tensors(_ path: String) throws -> [String: Tensor] {
+        let records = try Goldens.tensors(path)
+        let names = records.keys.sorted()
+        return Dictionary(uniqueKeysWithValues: zip(names, Tensor.fromRecords(names.compactMap { records[$0] }).map(\.tensor)))
+    }
+
+    /// Runs a case on its golden inputs (by the forward's argument names); outputs by PyTorch's names.
+    static func run(_ name: String) throws -> (model: ExportedProgramModule, outputs: [String: Tensor]) {
+        let model = try ExportedProgramModule(contentsOf: try Goldens.url("export/\(name)/model.pt2"))
+        let inputs = try tensors("export/\(name)/input.safetensors")
+        let arguments = try model.inputNames.map { name in Value.tensor(try #require(inputs[name], "input \(name)")) }
+        let output = try model.call(arguments)
+        let values = output.tensor.map { [$0] } ?? output.flattenedTensors().map(\.tensor)
+        #expect(values.count == model.outputNames.count)
+        return (model, Dictionary(uniqueKeysWithValues: zip(model.outputNames, values)))
+    }
+
+    @Test(arguments: ExportedProgramStructureTests.cases)
+    func outputsMatchPyTorch(name: String) throws {
+        let (_, outputs) = try Self.run(name)
+        let expected = try Self.tensors("export/\(name)/output.safetensors")
+        #expect(Set(outputs.keys) == Set(expected.keys))
+        for (key, reference) in expected {
+            let actual = try #require(outputs[key])
+            #expect(actual.sizes == reference.sizes, "\(name) \(key) shape")
+            let worst = zip(try actual.toDoubles(), try reference.toDoubles()).map { got, want in
+                abs(got - want) - 1e-4 * abs(want)
+            }.max() ?? 0
+            #expect(worst <= 1e-4, "\(name) \(key): |Δ| - rtol·|ref| reaches \(worst)")
+        }
+    }
+
+    @Test func sampleInputsComeFromTheArchive() throws {
+        let archive = try ExportedProgramArchive(contentsOf: try Goldens.url("export/custom_cnn/model.pt2"))
+        let samples = try #require(archive.sampleInputs)
+        #expect(samples.map(\.name) == ["x"])
+        #expect(samples.first?.record.shape == [2, 3, 32, 32])
+    }
+
+    @Test func anUnimplementedOpNamesTheOpAndTheModule() throws {
+        var kernels = ATenOps.kernels
+        kernels["aten.group_norm.default"] = nil
+        let archive = try ExportedProgramArchive(contentsOf: try Goldens.url("export/custom_cnn/model.pt2"))
+        let model = try ExportedProgramModule(archive: archive, kernels: kernels)
+        // The tree is there even though the graph cannot run.
+        #expect(try model.getSubmodule("blocks.0.norm").typeName == "GroupNorm")
+        do {
+            _ = try model.call([.tensor(Tensor.zeros([2, 3, 32, 32]))])
+            Issue.record("a graph with an unimplemented op ran")
+        } catch {
+            #expect("\(error)" == "aten.group_norm.default (in module `blocks.0.norm`) is not implemented in nntop")
+        }
+    }
+}
