@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "nntop",
             dependencies: [
-                "Checkpoints", "NNModules", "ModelZoo", "Profiler", "NNTopUI", "CNCurses",
+                "Checkpoints", "NNModules", "ExportedModels", "ModelZoo", "Profiler", "NNTopUI", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

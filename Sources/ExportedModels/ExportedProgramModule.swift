@@ -88,7 +88,8 @@ public final class ExportedProgramModule: Module {
     }
 
     /// Runs the graph on the user inputs, by position (in `inputNames` order) or by name.
-    /// - Returns: one tensor, or a tuple in `outputNames` order.
+    /// - Returns: like the eager model: one tensor, a tuple, or a dict by field name (`logits`) for a
+    ///   dict or model-output class.
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
         var inputs: [Tensor] = []
         for (index, name) in interpreter.userInputNames.enumerated() {
@@ -99,6 +100,10 @@ public final class ExportedProgramModule: Module {
             inputs.append(tensor)
         }
         let outputs = try interpreter.run(inputs)
+        let names = outputNames
+        if names.count == outputs.count, names != names.indices.map(String.init), names != ["output"] {
+            return .dict(Kwargs(uniqueKeysWithValues: zip(names, outputs.map { .tensor($0) })))
+        }
         return outputs.count == 1 ? .tensor(outputs[0]) : .tuple(outputs.map { .tensor($0) })
     }
 }

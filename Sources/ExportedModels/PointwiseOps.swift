@@ -45,12 +45,14 @@ extension ATenOps {
                 return try pointwise(x, x, dtype: .bool) { value, _ in value == 0 ? 1 : 0 }
             },
         ]
-        let arithmetic: [(String, @Sendable (Double, Double) -> Double, @Sendable (Tensor, Tensor) throws -> Tensor)] = [
-            ("add", { $0 + $1 }, { try $0 + $1 }), ("sub", { $0 - $1 }, { try $0 - $1 }),
-            ("mul", { $0 * $1 }, { try $0 * $1 }), ("div", { $0 / $1 }, { try $0 / $1 }),
+        let arithmetic: [(String, Arithmetic)] = [
+            ("add", Arithmetic(values: { $0 + $1 }, tensors: { try $0 + $1 }, scalar: { try $0 + $1 })),
+            ("sub", Arithmetic(values: { $0 - $1 }, tensors: { try $0 - $1 }, scalar: { try $0 - $1 })),
+            ("mul", Arithmetic(values: { $0 * $1 }, tensors: { try $0 * $1 }, scalar: { try $0 * $1 })),
+            ("div", Arithmetic(values: { $0 / $1 }, tensors: { try $0 / $1 }, scalar: { try $0 / $1 })),
         ]
-        for (name, scalar, tensor) in arithmetic {
-            let kernel = one { a in try ATenOps.arithmetic(a, scalar, tensor) }
+        for (name, operation) in arithmetic {
+            let kernel = one { a in try ATenOps.arithmetic(a, operation) }
             table["aten.\(name).Tensor"] = kernel
             table["aten.\(name).Scalar"] = kernel
         }
@@ -80,21 +82,34 @@ extension ATenOps {
         return table
     }()
 
-    /// `self ∘ other·alpha` for a tensor or scalar `other`: floating results use nntop's kernels, integer and
-    /// boolean ones (position ids, masks) are computed elementwise.
-    static func arithmetic(
-        _ a: OpArguments, _ scalar: @escaping (Double, Double) -> Double, _ floating: (Tensor, Tensor) throws -> Tensor
-    ) throws -> Tensor {
+    /// One arithmetic op on element values, on two floating tensors, and on a floating tensor and a number.
+    struct Arithmetic: Sendable {
+        let values: @Sendable (Double, Double) -> Double
+        let tensors: @Sendable (Tensor, Tensor) throws -> Tensor
+        let scalar: @Sendable (Tensor, Double) throws -> Tensor
+    }
+
+    /// `self ∘ other·alpha` for a tensor or scalar `other`: floating results use nntop's kernels (a number
+    /// goes straight to the scalar kernel), integer and boolean ones (position ids, masks) are computed
+    /// elementwise.
+    static func arithmetic(_ a: OpArguments, _ operation: Arithmetic) throws -> Tensor {
         let x = try a.tensor("self")
-        var y = try operandTensor(a, "other")
         let alpha = try a.double("alpha", default: 1)
+        if x.dtype.isFloatingPoint {
+            switch try a.operand("other") {
+            case .int(let int): return try operation.scalar(x, Double(int) * alpha)
+            case .double(let double): return try operation.scalar(x, double * alpha)
+            case .tensor: break
+            }
+        }
+        var y = try operandTensor(a, "other")
         if alpha != 1 { y = try pointwise(y, y, dtype: y.dtype.isFloatingPoint ? y.dtype : .float32) { value, _ in value * alpha } }
         if x.dtype.isFloatingPoint || y.dtype.isFloatingPoint && y.rank > 0 {
             let (left, right) = x.dtype.isFloatingPoint ? (x, try y.to(dtype: y.rank == 0 ? x.dtype : y.dtype)) : (try x.to(dtype: y.dtype), y)
-            return try floating(left, right)
+            return try operation.tensors(left, right)
         }
         let dtype: DType = y.dtype.isFloatingPoint ? .float32 : x.dtype
-        return try pointwise(x, y, dtype: dtype, scalar)
+        return try pointwise(x, y, dtype: dtype, operation.values)
     }
 
     /// A `Scalar` or tensor argument as a tensor (a scalar becomes 0-d: int64 or float64, like Python numbers).

@@ -12,15 +12,17 @@ import Testing
         return Dictionary(uniqueKeysWithValues: zip(names, Tensor.fromRecords(names.compactMap { records[$0] }).map(\.tensor)))
     }
 
-    /// Runs a case on its golden inputs (by the forward's argument names); outputs by PyTorch's names.
+    /// Runs a case on its golden inputs (by the forward's argument names); outputs by PyTorch's names, as
+    /// the eager model returns them (a tensor, a tuple, or a model output's fields).
     static func run(_ name: String) throws -> (model: ExportedProgramModule, outputs: [String: Tensor]) {
         let model = try ExportedProgramModule(contentsOf: try Goldens.url("export/\(name)/model.pt2"))
         let inputs = try tensors("export/\(name)/input.safetensors")
         let arguments = try model.inputNames.map { name in Value.tensor(try #require(inputs[name], "input \(name)")) }
         let output = try model.call(arguments)
-        let values = output.tensor.map { [$0] } ?? output.flattenedTensors().map(\.tensor)
-        #expect(values.count == model.outputNames.count)
-        return (model, Dictionary(uniqueKeysWithValues: zip(model.outputNames, values)))
+        let named = output.tensor.map { ["output": $0] }
+            ?? Dictionary(output.flattenedTensors().map { ($0.path, $0.tensor) }, uniquingKeysWith: { first, _ in first })
+        #expect(Set(named.keys) == Set(model.outputNames))
+        return (model, named)
     }
 
     @Test(arguments: ExportedProgramStructureTests.cases)
