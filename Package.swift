@@ -66,7 +66,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "GoldenSupport", dependencies: ["Checkpoints"], path: "Tests/GoldenSupport"),
+        .target(name: "GoldenSupport", dependencies: ["Checkpoints", "NNModules"], path: "Tests/GoldenSupport"),
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "ExportedModelsTests", dependencies: ["ExportedModels", "NNModules", "Checkpoints", "Profiler", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),

@@ -11,16 +11,7 @@ enum ModuleRowsGolden {
         let modules = Dictionary(model.namedModules().map { ($0.name, $0.module) }, uniquingKeysWith: { first, _ in first })
         #expect(records.map(\.name) == golden.compactMap { $0["name"] as? String }, "\(path): module names")
         for (record, row) in zip(records, golden) {
-            let mine: [String: Any] = [
-                "index": record.index, "name": record.name, "class": record.className, "depth": record.depth,
-                "own_param_tensors": record.ownParamTensors, "own_param_numel": record.ownParamNumel,
-                "recursive_param_numel": record.recursiveParamNumel,
-                "recursive_trainable_numel": record.recursiveTrainableNumel,
-                "own_buffer_count": record.ownBufferCount, "own_buffer_bytes": record.ownBufferBytes,
-                "params": record.params.map { [$0.name, $0.shape ?? [], $0.dtype.rawValue, $0.flag] as [Any] },
-                "buffers": record.buffers.map { [$0.name, $0.shape ?? [], $0.dtype.rawValue, $0.flag] as [Any] },
-                "children": record.children,
-            ]
+            let mine = StructureGolden.row(record)
             let known = modules[record.name].map(classKnown) ?? false
             for field in StructureGolden.moduleFields where field != "class" || known {
                 #expect(StructureGolden.canonical(mine[field]) == StructureGolden.canonical(row[field]),

@@ -1,4 +1,5 @@
 import Foundation
+import NNModules
 
 /// The structure goldens of one model (`models/<name>/`): `repr.txt`, `modules.jsonl`, `state_dict.json`.
 public struct StructureGolden {
@@ -20,6 +21,20 @@ public struct StructureGolden {
     public static let moduleFields = ["index", "name", "class", "depth", "own_param_tensors", "own_param_numel",
                                       "recursive_param_numel", "recursive_trainable_numel", "own_buffer_count",
                                       "own_buffer_bytes", "params", "buffers", "children"]
+
+    /// One `named_modules()` record as the golden's row: the `moduleFields` by their JSON names.
+    public static func row(_ record: ModuleRecord) -> [String: Any] {
+        [
+            "index": record.index, "name": record.name, "class": record.className, "depth": record.depth,
+            "own_param_tensors": record.ownParamTensors, "own_param_numel": record.ownParamNumel,
+            "recursive_param_numel": record.recursiveParamNumel,
+            "recursive_trainable_numel": record.recursiveTrainableNumel,
+            "own_buffer_count": record.ownBufferCount, "own_buffer_bytes": record.ownBufferBytes,
+            "params": record.params.map { [$0.name, $0.shape ?? [], $0.dtype.rawValue, $0.flag] as [Any] },
+            "buffers": record.buffers.map { [$0.name, $0.shape ?? [], $0.dtype.rawValue, $0.flag] as [Any] },
+            "children": record.children,
+        ]
+    }
 
     /// A canonical text for a JSON value (key order and number formatting normalized).
     public static func canonical(_ value: Any?) -> String {

@@ -33,16 +33,7 @@ import Testing
         let records = model.moduleRecords()
         #expect(records.count == golden.modules.count)
         for (record, row) in zip(records, golden.modules) {
-            let mine: [String: Any] = [
-                "index": record.index, "name": record.name, "class": record.className, "depth": record.depth,
-                "own_param_tensors": record.ownParamTensors, "own_param_numel": record.ownParamNumel,
-                "recursive_param_numel": record.recursiveParamNumel,
-                "recursive_trainable_numel": record.recursiveTrainableNumel,
-                "own_buffer_count": record.ownBufferCount, "own_buffer_bytes": record.ownBufferBytes,
-                "params": record.params.map { [$0.name, $0.shape ?? [], $0.dtype.rawValue, $0.flag] as [Any] },
-                "buffers": record.buffers.map { [$0.name, $0.shape ?? [], $0.dtype.rawValue, $0.flag] as [Any] },
-                "children": record.children,
-            ]
+            let mine = StructureGolden.row(record)
             for field in StructureGolden.moduleFields {
                 #expect(StructureGolden.canonical(mine[field]) == StructureGolden.canonical(row[field]),
                         "\(name) row \(record.index) (\(record.name)) field \(field)")
