@@ -9,7 +9,7 @@ enum ATenOps {
 
     static let kernels: [String: Kernel] = {
         var table: [String: Kernel] = [:]
-        for family in [layerOps, pointwiseOps, shapeOps, indexingOps] {
+        for family in [layerOps, pointwiseOps, shapeOps, indexingOps, symbolicOps, moreOps] {
             table.merge(family) { first, _ in first }
         }
         return table

@@ -6,12 +6,23 @@ import NNModules
 /// nodes are grouped by their `nn_module_stack` into nested module regions. A run walks the regions and
 /// calls each module's forward hooks around its nodes (`Module.callHooks`), with the values from outside
 /// the region as arguments and the values it produces for later nodes as the output.
+///
+/// Symbolic integers (sizes of dynamic dimensions, `sym_size` results) are graph values like tensors,
+/// held as 0-d int64 tensors. The graph runs in the caller's grad mode, so a training step records it; an
+/// op whose kernel has no derivative then refuses inputs that require grad, naming itself.
 final class GraphInterpreter {
     private enum Operand {
         case slot(Int)
         case slots([Int])
         case optionalSlots([Int?])
+        /// A list of integers some of which are graph values (`as_sym_ints`).
+        case sizes([SizeOperand])
         case constant(ExportedArgument)
+    }
+
+    private enum SizeOperand {
+        case int(Int)
+        case slot(Int)
     }
 
     private struct Step {
@@ -64,16 +75,23 @@ final class GraphInterpreter {
         for node in program.nodes {
             let operands = node.inputs.map { input -> Operand in
                 switch input.argument {
-                case .tensor(let name): return .slot(slot(name))
+                case .tensor(let name), .symInt(.name(let name)): return .slot(slot(name))
                 case .tensors(let names): return .slots(names.map(slot))
                 case .optionalTensors(let names): return .optionalSlots(names.map { $0.map(slot) })
+                case .symInts(let sizes) where sizes.contains(where: { if case .name = $0 { true } else { false } }):
+                    return .sizes(sizes.map { size in
+                        switch size {
+                        case .int(let value): .int(value)
+                        case .name(let name): .slot(slot(name))
+                        }
+                    })
                 default: return .constant(input.argument)
                 }
             }
             var outputs: [Int] = []
             for output in node.outputs {
                 switch output {
-                case .tensor(let name): outputs.append(slot(name))
+                case .tensor(let name), .symInt(.name(let name)): outputs.append(slot(name))
                 case .tensors(let names): outputs += names.map(slot)
                 case .none: continue
                 default:
@@ -113,6 +131,7 @@ final class GraphInterpreter {
             case .slot(let slot): return [slot]
             case .slots(let slots): return slots
             case .optionalSlots(let slots): return slots.compactMap { $0 }
+            case .sizes(let sizes): return sizes.compactMap { if case .slot(let slot) = $0 { slot } else { nil } }
             case .constant: return []
             }
         }
@@ -171,7 +190,7 @@ final class GraphInterpreter {
         let environment = Environment(count: slots.count)
         for (slot, tensor) in constants { environment.values[slot] = tensor }
         for (slot, tensor) in zip(inputSlots, inputs) { environment.values[slot] = tensor }
-        try GradMode.noGrad { try run(segments, environment) }
+        try run(segments, environment)
         return try outputSlots.map { slot in
             guard let tensor = environment.values[slot] else { throw ExportedModelError.invalid("an output was never computed") }
             return tensor
@@ -209,8 +228,18 @@ final class GraphInterpreter {
             case .slot(let slot): return .tensor(try value(slot))
             case .slots(let slots): return .tensors(try slots.map(value))
             case .optionalSlots(let slots): return .optionalTensors(try slots.map { try $0.map(value) })
+            case .sizes(let sizes):
+                return .constant(.ints(try sizes.map { size in
+                    switch size {
+                    case .int(let int): return int
+                    case .slot(let slot): return Int(try value(slot).item())
+                    }
+                }))
             case .constant(let argument): return .constant(argument)
             }
+        }
+        if GradMode.isEnabled, ATenOps.withoutDerivative.contains(step.op), items.contains(where: Self.requiresGrad) {
+            throw ExportedModelError.noDerivative(op: step.op, module: step.module)
         }
         let results = try kernel(OpArguments(op: step.op, module: step.module, names: step.names, items: items))
         guard results.count == step.outputs.count else {
@@ -218,5 +247,14 @@ final class GraphInterpreter {
         }
         for (slot, tensor) in zip(step.outputs, results) { environment.values[slot] = tensor }
         for slot in step.releases { environment.values[slot] = nil }
+    }
+
+    private static func requiresGrad(_ item: OpArguments.Item) -> Bool {
+        switch item {
+        case .tensor(let tensor): return tensor.requiresGrad
+        case .tensors(let tensors): return tensors.contains(where: \.requiresGrad)
+        case .optionalTensors(let tensors): return tensors.contains { $0?.requiresGrad == true }
+        case .constant: return false
+        }
     }
 }

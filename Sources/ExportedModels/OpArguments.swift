@@ -18,7 +18,7 @@ struct OpArguments {
     let items: [Item]
 
     func invalid(_ problem: String) -> ExportedModelError {
-        .invalid("\(op) (in \(module.isEmpty ? "the root module" : "module `\(module)`")): \(problem)")
+        .invalid("\(op) (in \(ExportedModelError.location(module))): \(problem)")
     }
 
     func unsupported(_ detail: String) -> ExportedModelError {
@@ -53,13 +53,24 @@ struct OpArguments {
     }
 
     func int(_ name: String, default value: Int? = nil) throws -> Int {
-        switch item(name) {
+        try integer(item(name), "argument `\(name)`", default: value)
+    }
+
+    /// The integer at `position`, for Python operators (`_operator.mul`) whose arguments have no names.
+    func int(at position: Int) throws -> Int {
+        try integer(items.indices.contains(position) ? items[position] : nil, "argument \(position)", default: nil)
+    }
+
+    /// An integer constant or symbolic integer (a 0-d integer tensor).
+    private func integer(_ item: Item?, _ what: String, default value: Int?) throws -> Int {
+        switch item {
         case .constant(.int(let int)): return int
         case .constant(.symInt(.int(let int))): return int
-        case nil:
-            guard let value else { throw invalid("argument `\(name)` is missing") }
+        case .tensor(let symbol) where symbol.rank == 0 && !symbol.dtype.isFloatingPoint: return Int(try symbol.item())
+        case nil, .constant(.none):
+            guard let value else { throw invalid("\(what) is missing") }
             return value
-        default: throw invalid("argument `\(name)` is not an integer")
+        default: throw invalid("\(what) is not an integer")
         }
     }
 

@@ -1,0 +1,53 @@
+import NNModules
+
+/// Ops that torchvision's and transformers' exports use besides the goldens' (rotary embeddings, masks,
+/// clamps, `*_like` factories).
+extension ATenOps {
+    static let moreOps: [String: Kernel] = [
+        "aten.sin.default": one { a in try a.tensor("self").sin() },
+        "aten.cos.default": one { a in try a.tensor("self").cos() },
+        "aten.erf.default": one { a in try a.tensor("self").erf() },
+        "aten.abs.default": one { a in try a.tensor("self").abs() },
+        "aten.log.default": one { a in try a.tensor("self").log() },
+        "aten.rsub.Scalar": one { a in
+            let x = try a.tensor("self")
+            return try (x * -(try a.double("alpha", default: 1))) + (try a.double("other"))
+        },
+        "aten.triu.default": one { a in try a.tensor("self").triu(diagonal: try a.int("diagonal", default: 0)) },
+        "aten.tril.default": one { a in try a.tensor("self").tril(diagonal: try a.int("diagonal", default: 0)) },
+        "aten.maximum.default": one { a in try a.tensor("self").maximum(try a.tensor("other")) },
+        "aten.minimum.default": one { a in try a.tensor("self").minimum(try a.tensor("other")) },
+        "aten.clamp.default": one { a in
+            var x = try a.tensor("self")
+            if let low = try a.optionalDouble("min") { x = try x.maximum(Tensor(scalar: low, dtype: x.dtype)) }
+            if let high = try a.optionalDouble("max") { x = try x.minimum(Tensor(scalar: high, dtype: x.dtype)) }
+            return x
+        },
+        "aten.mean.default": one { a in try a.tensor("self").mean() },
+        "aten.sum.default": one { a in try a.tensor("self").sum() },
+        "aten.scalar_tensor.default": one { a in
+            Tensor(scalar: try a.double("s"), dtype: try a.dtype("dtype") ?? .float32)
+        },
+        "aten.full_like.default": one { a in
+            let x = try a.tensor("self")
+            return Tensor.full(x.sizes, try a.double("fill_value"), dtype: try a.dtype("dtype") ?? x.dtype)
+        },
+        "aten.ones_like.default": one { a in
+            let x = try a.tensor("self")
+            return Tensor.ones(x.sizes, dtype: try a.dtype("dtype") ?? x.dtype)
+        },
+        "aten.zeros_like.default": one { a in
+            let x = try a.tensor("self")
+            return Tensor.zeros(x.sizes, dtype: try a.dtype("dtype") ?? x.dtype)
+        },
+        "aten.masked_fill.Tensor": one { a in
+            try a.tensor("self").maskedFill(try a.tensor("mask"), try a.tensor("value").item())
+        },
+        "aten.index_select.default": one { a in
+            let x = try a.tensor("self")
+            let axis = try x.normalizeDim(try a.int("dim"))
+            let positions = try a.tensor("index").toDoubles().map(Int.init)
+            return try Tensor.cat(try positions.map { try x.narrow(axis, start: $0 < 0 ? $0 + x.sizes[axis] : $0, length: 1) }, dim: axis)
+        },
+    ]
+}
