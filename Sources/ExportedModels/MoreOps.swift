@@ -43,6 +43,17 @@ extension ATenOps {
         "aten.masked_fill.Tensor": one { a in
             try a.tensor("self").maskedFill(try a.tensor("mask"), try a.tensor("value").item())
         },
+        "aten.max_pool2d_with_indices.default": { a in
+            let kernel = try pair(a, "kernel_size", 1)
+            let pool = MaxPool2d(
+                kernelSize: .tuple(kernel), stride: .tuple(try a.has("stride") ? pair(a, "stride", 1) : kernel),
+                padding: .tuple(try pair(a, "padding", 0)), dilation: .tuple(try pair(a, "dilation", 1)), returnIndices: true,
+                ceilMode: try a.bool("ceil_mode", default: false))
+            guard case .tuple(let outputs) = try pool.forward([.tensor(try a.tensor("self"))], kwargs: [:]) else {
+                throw a.invalid("max pooling returned no (values, indices) pair")
+            }
+            return outputs.compactMap(\.tensor)
+        },
         "aten.index_select.default": one { a in
             let x = try a.tensor("self")
             let axis = try x.normalizeDim(try a.int("dim"))
