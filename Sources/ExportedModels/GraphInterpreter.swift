@@ -56,6 +56,8 @@ final class GraphInterpreter {
     private let outputSlots: [Int]
     /// Placeholder names of the user inputs, in order.
     let userInputNames: [String]
+    /// Each user input's recorded sizes: an integer for a static dimension, nil for a dynamic one.
+    private let inputSizes: [[Int?]?]
 
     init(program: ExportedProgram, placeholders: [String: Tensor], kernels: [String: ATenOps.Kernel]) throws {
         var slots: [String: Int] = [:]
@@ -70,6 +72,11 @@ final class GraphInterpreter {
             return name
         }
         inputSlots = userInputNames.map(slot)
+        inputSizes = userInputNames.map { name in
+            program.tensorValues[name].map { meta in
+                meta.sizes.map { size in if case .int(let value) = size { value } else { nil } }
+            }
+        }
         var steps: [Step] = []
         var frames: [[ExportedModuleFrame]] = []
         for node in program.nodes {
@@ -186,6 +193,15 @@ final class GraphInterpreter {
     func run(_ inputs: [Tensor]) throws -> [Tensor] {
         guard inputs.count == inputSlots.count else {
             throw ExportedModelError.invalid("the graph takes \(inputSlots.count) inputs, \(inputs.count) given")
+        }
+        for (name, (tensor, sizes)) in zip(userInputNames, zip(inputs, inputSizes)) {
+            guard let sizes else { continue }
+            let fits = sizes.count == tensor.rank && zip(sizes, tensor.sizes).allSatisfy { $0 == nil || $0 == $1 }
+            guard fits else {
+                let recorded = "[" + sizes.map { $0.map(String.init) ?? "*" }.joined(separator: ", ") + "]"
+                throw ExportedModelError.invalid(
+                    "input `\(name)` has shape \(tensor.sizes), but the graph was exported for \(recorded) (only dimensions exported as dynamic may change)")
+            }
         }
         let environment = Environment(count: slots.count)
         for (slot, tensor) in constants { environment.values[slot] = tensor }

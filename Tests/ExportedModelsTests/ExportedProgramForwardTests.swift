@@ -47,6 +47,16 @@ import Testing
         #expect(samples.first?.record.shape == [2, 3, 32, 32])
     }
 
+    @Test func anInputOfAnotherShapeThanExportedIsAClearError() throws {
+        let model = try ExportedProgramModule(contentsOf: try Goldens.url("export/tiny_lm/model.pt2"))
+        do {
+            _ = try model.call([.tensor(Tensor.zeros([3, 16], dtype: .int64))])
+            Issue.record("an input of another shape ran")
+        } catch {
+            #expect("\(error)" == "input `idx` has shape [3, 16], but the graph was exported for [2, 16] (only dimensions exported as dynamic may change)")
+        }
+    }
+
     @Test func anUnimplementedOpNamesTheOpAndTheModule() throws {
         var kernels = ATenOps.kernels
         kernels["aten.group_norm.default"] = nil
