@@ -50,6 +50,7 @@ public struct PickleMachine {
     private let source: String
     private let limits: Limits
     private var recordsObjects = false
+    private var objectCount = 0
     private var stack: [Node] = []
     private var marks: [Int] = []
     private var memo: [Int: Node] = [:]
@@ -98,12 +99,16 @@ public struct PickleMachine {
 
     /// An instance made by `NEWOBJ` in recording mode; `BUILD` gives it its `__dict__` once.
     private final class ObjectBox {
+        let id: Int
         let className: String
         var state: [(key: PickleValue, value: Node)]?
         var depth = 1
         var frozen = false
 
-        init(className: String) { self.className = className }
+        init(id: Int, className: String) {
+            self.id = id
+            self.className = className
+        }
     }
 
     private enum Node {
@@ -370,14 +375,15 @@ public struct PickleMachine {
     }
 
     /// NEWOBJ `cls.__new__(cls)`: only recorded. Module classes take no `__new__` arguments.
-    private func newObject(_ callable: Node, _ arguments: Node) throws(CheckpointError) -> Node {
+    private mutating func newObject(_ callable: Node, _ arguments: Node) throws(CheckpointError) -> Node {
         guard case .leaf(let value) = callable, let (module, name) = Self.recordedClass(value) else {
             throw malformed("NEWOBJ of something that is not a class name")
         }
         guard case .tuple(let box) = arguments, box.items.isEmpty else {
             throw malformed("NEWOBJ of \(module).\(name) with arguments (only argument-free classes are recorded)")
         }
-        return .object(ObjectBox(className: "\(module).\(name)"))
+        objectCount += 1
+        return .object(ObjectBox(id: objectCount, className: "\(module).\(name)"))
     }
 
     // MARK: - Container mutation
@@ -570,7 +576,7 @@ public struct PickleMachine {
             for (key, value) in box.state ?? [] {
                 state.append(PickleEntry(key: key, value: try convert(value, budget: &budget, hashable: false)))
             }
-            return .object(PickledObject(className: box.className, state: state))
+            return .object(PickledObject(id: box.id, className: box.className, state: state))
         case .tuple(let box):
             var items: [PickleValue] = []
             items.reserveCapacity(box.items.count)

@@ -25,6 +25,8 @@ public enum PickleValue: Sendable, Hashable {
 /// `NEWOBJ cls` + `BUILD state` as an object-recording unpickle saw it: the class by its qualified name
 /// (`__main__.CustomCNN`, `torch.nn.modules.conv.Conv2d`) and the `__dict__` it would have had.
 public struct PickledObject: Sendable, Hashable {
+    /// Identifies the instance: every reference to one object (through the memo) has the same `id`.
+    public let id: Int
     public let className: String
     /// The `BUILD` state (the instance `__dict__`), in pickle order; empty when never built.
     public let state: [PickleEntry]

@@ -17,7 +17,8 @@ public enum PickledModel {
             throw ExportedModelError.invalid("\(checkpoint.file.path): the pickle holds no module object")
         }
         var tensors = ArchiveTensors(checkpoint.records)
-        return try module(root, path: "", checkpoint, &tensors)
+        var built: [Int: Module] = [:]
+        return try module(root, path: "", checkpoint, &tensors, &built)
     }
 
     /// The user's own classes in the tree (`__main__.CustomCNN`), which keep it from running.
@@ -29,9 +30,12 @@ public enum PickledModel {
         return seen
     }
 
+    /// `built` holds the modules made so far by object id, so a module shared in the tree stays one object.
     private static func module(
-        _ object: PickledObject, path: String, _ checkpoint: TorchCheckpoint, _ tensors: inout ArchiveTensors
+        _ object: PickledObject, path: String, _ checkpoint: TorchCheckpoint, _ tensors: inout ArchiveTensors,
+        _ built: inout [Int: Module]
     ) throws -> Module {
+        if let shared = built[object.id] { return shared }
         let where_ = path.isEmpty ? "the root module" : "`\(path)`"
         let module = try TorchNNRebuild.module(object)
             ?? RecordedModule(
@@ -69,12 +73,13 @@ public enum PickledModel {
                 try module.addModule(entry.name, nil)
             case .object(let child):
                 let childPath = path.isEmpty ? entry.name : "\(path).\(entry.name)"
-                try module.addModule(entry.name, try self.module(child, path: childPath, checkpoint, &tensors))
+                try module.addModule(entry.name, try self.module(child, path: childPath, checkpoint, &tensors, &built))
             default:
                 throw ExportedModelError.invalid("\(where_): submodule `\(entry.name)` is not a module object")
             }
         }
         if case .bool(let training)? = object["training"] { module.training = training }
+        built[object.id] = module
         return module
     }
 

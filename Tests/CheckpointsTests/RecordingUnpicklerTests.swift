@@ -29,6 +29,17 @@ import Testing
         #expect(object["_non_persistent_buffers_set"] == .list([.string("b")]))
     }
 
+    @Test func referencesToOneObjectShareItsIdentity() throws {
+        // (obj, obj) where obj = __main__.Net() built with {}, the second through the memo.
+        let bytes: [UInt8] = [0x80, 2] + global("__main__", "Net") + [0x29, 0x81, 0x71, 0, 0x7D, 0x62, 0x68, 0]
+            + global("__main__", "Net") + [0x29, 0x81, 0x87, 0x2E]
+        guard case .tuple(let items) = try run(bytes), items.count == 3, case .object(let first) = items[0],
+            case .object(let again) = items[1], case .object(let other) = items[2]
+        else { Issue.record("not three objects"); return }
+        #expect(first.id == again.id)
+        #expect(first.id != other.id)
+    }
+
     @Test func callingARecordedNameIsRefusedByName() {
         let bytes: [UInt8] = [0x80, 2] + global("posix", "system") + string("ls") + [0x85, 0x52, 0x2E]
         #expect((#expect(throws: CheckpointError.self) { try run(bytes) })?.kind == .unsupportedGlobal("posix.system"))
