@@ -35,6 +35,15 @@ import Testing
         #expect(diff.first?.dtype == .int64)
     }
 
+    @Test func inPlaceVariantsWriteIntoSelf() throws {
+        let x = Tensor([-1, 2], shape: [2])
+        let out = try Self.call("aten.relu_.default", [("self", .tensor(x))])
+        #expect(out.first === x)
+        #expect(try x.toDoubles() == [0, 2])
+        _ = try Self.call("aten.add_.Tensor", [("self", .tensor(x)), ("other", .tensor(Tensor([1, 1], shape: [2])))])
+        #expect(try x.toDoubles() == [1, 3])
+    }
+
     @Test func rsubAndClamp() throws {
         let x = Tensor([0.5, 2, -3], shape: [3])
         #expect(try Self.call("aten.rsub.Scalar", [("self", .tensor(x)), ("other", .constant(.float(1)))]).first?.toDoubles() == [0.5, -1, 4])
