@@ -54,6 +54,47 @@ extension ATenOps {
             }
             return outputs.compactMap(\.tensor)
         },
+        "aten.bitwise_not.default": one { a in
+            let x = try a.tensor("self")
+            return try pointwise(x, x, dtype: x.dtype) { value, _ in x.dtype == .bool ? (value == 0 ? 1 : 0) : Double(~Int(value)) }
+        },
+        "aten.detach.default": one { a in try a.tensor("self").detach() },
+        "aten.lift_fresh_copy.default": one { a in try a.tensor("self").clone() },
+        "aten.type_as.default": one { a in try a.tensor("self").to(dtype: try a.tensor("other").dtype) },
+        "aten.unbind.int": { a in
+            let x = try a.tensor("self")
+            let axis = try x.normalizeDim(try a.int("dim", default: 0))
+            return try (0..<x.sizes[axis]).map { try x.select(axis, $0) }
+        },
+        "aten.squeeze.default": one { a in
+            let x = try a.tensor("self")
+            return try x.reshape(x.sizes.filter { $0 != 1 })
+        },
+        "aten.amax.default": one { a in
+            try a.tensor("self").amax(dims: try a.ints("dim", default: []), keepdim: try a.bool("keepdim", default: false))
+        },
+        "aten.argmax.default": one { a in
+            try a.tensor("self").argmax(dim: try a.optionalInt("dim"), keepdim: try a.bool("keepdim", default: false))
+        },
+        "aten.any.dim": one { a in
+            let x = try a.tensor("self")
+            let nonzero = try pointwise(x, x, dtype: .float32) { value, _ in value != 0 ? 1 : 0 }
+            return try nonzero.amax(dims: [try a.int("dim")], keepdim: try a.bool("keepdim", default: false)).to(dtype: .bool)
+        },
+        "aten.div.Tensor_mode": one { a in
+            let (x, y) = (try a.tensor("self"), try operandTensor(a, "other"))
+            let mode = try a.string("rounding_mode", default: "")
+            // Rounded division of integers stays integer; true division, or a float divisor, gives floats.
+            let dtype: DType = x.dtype.isFloatingPoint ? x.dtype : (y.dtype.isFloatingPoint || mode.isEmpty ? .float32 : x.dtype)
+            return try pointwise(x, y, dtype: dtype) { value, divisor in
+                let quotient = value / divisor
+                switch mode {
+                case "trunc": return quotient.rounded(.towardZero)
+                case "floor": return quotient.rounded(.down)
+                default: return quotient
+                }
+            }
+        },
         "aten.index_select.default": one { a in
             let x = try a.tensor("self")
             let axis = try x.normalizeDim(try a.int("dim"))

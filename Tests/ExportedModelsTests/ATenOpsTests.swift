@@ -44,6 +44,17 @@ import Testing
         #expect(try x.toDoubles() == [1, 3])
     }
 
+    @Test func masksAndIntegerDivision() throws {
+        let mask = Tensor([1, 0, 1], shape: [3], dtype: .bool)
+        #expect(try Self.call("aten.bitwise_not.default", [("self", .tensor(mask))]).first?.toDoubles() == [0, 1, 0])
+        let x = Tensor([7, -7], shape: [2], dtype: .int64)
+        let floor = try Self.call("aten.div.Tensor_mode", [("self", .tensor(x)), ("other", .constant(.int(2))), ("rounding_mode", .constant(.string("floor")))])
+        #expect(try floor.first?.toDoubles() == [3, -4])
+        #expect(floor.first?.dtype == .int64)
+        let rows = try Self.call("aten.unbind.int", [("self", .tensor(Tensor([1, 2, 3, 4], shape: [2, 2])))])
+        #expect(try rows.map { try $0.toDoubles() } == [[1, 2], [3, 4]])
+    }
+
     @Test func rsubAndClamp() throws {
         let x = Tensor([0.5, 2, -3], shape: [3])
         #expect(try Self.call("aten.rsub.Scalar", [("self", .tensor(x)), ("other", .constant(.float(1)))]).first?.toDoubles() == [0.5, -1, 4])
