@@ -26,7 +26,7 @@ enum TorchNNRebuild {
         case "torch.nn.modules.normalization.GroupNorm":
             return try GroupNorm(try a.int("num_groups"), try a.int("num_channels"), eps: try a.double("eps"), affine: try a.bool("affine"))
         case "torch.nn.modules.normalization.LayerNorm":
-            return try LayerNorm(
+            return LayerNorm(
                 try a.ints("normalized_shape"), eps: try a.double("eps"), elementwiseAffine: try a.bool("elementwise_affine"),
                 bias: a.hasTensor("_parameters", "bias"))
         case "torch.nn.modules.sparse.Embedding":
