@@ -39,13 +39,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
-        .target(
-            name: "ExportedModels",
-            dependencies: [
-                "Checkpoints", "NNModules",
-                .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
-        ),
+        .target(name: "ExportedModels", dependencies: ["Checkpoints", "NNModules"]),
         .target(
             name: "ModelZoo",
             dependencies: ["NNModules"],
