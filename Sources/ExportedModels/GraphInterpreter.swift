@@ -54,6 +54,9 @@ final class GraphInterpreter {
     private let constants: [(slot: Int, tensor: Tensor)]
     private let inputSlots: [Int]
     private let outputSlots: [Int]
+    /// New values of buffers the graph updates (`buffer_mutation` outputs: BatchNorm's running statistics
+    /// in a graph exported in training mode), written back into the buffers after each run.
+    private let mutations: [(slot: Int, buffer: Tensor)]
     /// Placeholder names of the user inputs, in order.
     let userInputNames: [String]
     /// Each user input's recorded sizes: an integer for a static dimension, nil for a dynamic one.
@@ -120,12 +123,19 @@ final class GraphInterpreter {
             }
             return known
         }
+        mutations = try program.outputSpecs.filter { $0.kind == "buffer_mutation" }.map { spec in
+            let input = program.inputSpecs.first { $0.target == spec.target && $0.kind != .parameter }
+            guard case .tensor(let name) = spec.argument, let slot = slots[name], case .tensor(let placeholder)? = input?.argument,
+                let buffer = placeholders[placeholder]
+            else { throw ExportedModelError.invalid("buffer mutation of `\(spec.target ?? "?")` names no buffer and value") }
+            return (slot, buffer)
+        }
         // Free each intermediate value after its last reader (never inputs, constants or outputs).
         var lastReader: [Int: Int] = [:]
         for (index, step) in steps.enumerated() {
             for slot in Self.reads(step.operands) { lastReader[slot] = index }
         }
-        let kept = Set(outputSlots + inputSlots + constants.map(\.slot))
+        let kept = Set(outputSlots + inputSlots + constants.map(\.slot) + mutations.map(\.slot))
         for (slot, index) in lastReader where !kept.contains(slot) { steps[index].releases.append(slot) }
         self.slots = slots
         self.steps = steps
@@ -207,6 +217,10 @@ final class GraphInterpreter {
         for (slot, tensor) in constants { environment.values[slot] = tensor }
         for (slot, tensor) in zip(inputSlots, inputs) { environment.values[slot] = tensor }
         try run(segments, environment)
+        for (slot, buffer) in mutations {
+            guard let value = environment.values[slot] else { throw ExportedModelError.invalid("a buffer update was never computed") }
+            _ = try GradMode.noGrad { try buffer.copy_(value) }
+        }
         return try outputSlots.map { slot in
             guard let tensor = environment.values[slot] else { throw ExportedModelError.invalid("an output was never computed") }
             return tensor
