@@ -16,7 +16,7 @@ public struct ExportedProgramArchive: Sendable {
 
     public let file: FileBytes
     public let program: ExportedProgram
-    /// Parameters and buffers by qualified name, in the weights config's order; tied names share a storage.
+    /// Parameters and buffers with their qualified names, sorted by name; tied names share a storage.
     public let weights: [StoredTensor]
     public let constants: [StoredTensor]
     /// The example inputs by the forward's argument names, when the archive has them.
@@ -78,12 +78,10 @@ public struct ExportedProgramArchive: Sendable {
         let entries = try json.object(try json.object(config, "the config")["config"], "config")
         var storages: [String: StorageRef] = [:]
         var result: [StoredTensor] = []
-        // JSONSerialization forgets member order; the storage files are numbered in the config's order.
-        let ordered = try entries.map { (name, value) throws(CheckpointError) -> (String, [String: Any], String) in
+        // By name: JSONSerialization does not keep member order (the signature gives the order that matters).
+        for (name, value) in entries.sorted(by: { $0.key < $1.key }) {
             let entry = try json.object(value, name)
-            return (name, entry, try json.string(entry["path_name"], "\(name).path_name"))
-        }.sorted { (Int($0.2.split(separator: "_").last ?? "") ?? 0, $0.0) < (Int($1.2.split(separator: "_").last ?? "") ?? 0, $1.0) }
-        for (name, entry, path) in ordered {
+            let path = try json.string(entry["path_name"], "\(name).path_name")
             guard (entry["use_pickle"] as? Bool) != true else {
                 throw CheckpointError(
                     file: directory.file.path, kind: .unsupported, message: "\(source): `\(name)` is pickled (use_pickle), which nntop does not read")

@@ -4,7 +4,8 @@ import GoldenSupport
 import NNModules
 import Testing
 
-/// Interpreter behaviour the goldens do not cover: symbolic sizes of dynamic dimensions, training steps.
+/// Interpreter behaviour the goldens do not cover: symbolic sizes of dynamic dimensions, buffer mutations,
+/// training steps.
 @Suite struct GraphInterpreterTests {
     static func node(_ target: String, _ inputs: [(String, ExportedArgument)], _ output: ExportedArgument) -> ExportedNode {
         ExportedNode(
