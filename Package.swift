@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        .target(name: "ExportedModels", dependencies: ["Checkpoints", "NNModules"]),
         .target(
             name: "ModelZoo",
             dependencies: ["NNModules"],
@@ -54,18 +55,19 @@ let package = Package(
         .target(name: "ModelView"),
         .target(
             name: "ModelSources",
-            dependencies: ["Checkpoints", "NNModules", "ModelZoo", "Profiler", "ModelView"]
+            dependencies: ["Checkpoints", "NNModules", "ExportedModels", "ModelZoo", "Profiler", "ModelView"]
         ),
         .target(name: "NNTopUI", dependencies: ["ModelView"]),
         .executableTarget(
             name: "nntop",
             dependencies: [
-                "Checkpoints", "NNModules", "ModelZoo", "Profiler", "ModelView", "ModelSources", "NNTopUI", "CNCurses",
+                "Checkpoints", "NNModules", "ExportedModels", "ModelZoo", "Profiler", "ModelView", "ModelSources", "NNTopUI", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "GoldenSupport", dependencies: ["Checkpoints"], path: "Tests/GoldenSupport"),
+        .target(name: "GoldenSupport", dependencies: ["Checkpoints", "NNModules", "ModelView", "Profiler"], path: "Tests/GoldenSupport"),
         .testTarget(name: "NNModulesTests", dependencies: ["NNModules", "Checkpoints", "GoldenSupport"]),
+        .testTarget(name: "ExportedModelsTests", dependencies: ["ExportedModels", "NNModules", "Checkpoints", "Profiler", "GoldenSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "GoldenSupport"]),
         .testTarget(name: "ModelViewTests", dependencies: ["ModelView"]),
         .testTarget(name: "ModelSourcesTests", dependencies: [

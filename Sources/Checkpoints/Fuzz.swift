@@ -57,6 +57,11 @@ public enum Fuzz {
         ("safetensors", { file throws(CheckpointError) in touch(try SafetensorsFile(bytes: file).records) }),
         ("torch", { file throws(CheckpointError) in touch(try TorchCheckpoint(bytes: file).records) }),
         ("pickle", { file throws(CheckpointError) in _ = try PickleMachine.run(file.bytes, file: file.path, source: "pickle") }),
+        // The object-recording mode (whole-model pickles, TorchScript) faces the same hostile input.
+        ("torch objects", { file throws(CheckpointError) in touch(try TorchCheckpoint(bytes: file, recordsObjects: true).records) }),
+        ("pickle objects", { file throws(CheckpointError) in
+            _ = try PickleMachine.run(file.bytes, file: file.path, source: "pickle", recordsObjects: true)
+        }),
     ]
 
     private static func touch(_ records: [TensorRecord]) {

@@ -4,6 +4,12 @@
 /// allowlist and `REDUCE` only calling those globals' data-building semantics (it never imports or runs
 /// anything). Protocol-4 `STACK_GLOBAL`/`SHORT_BINUNICODE` are refused like torch refuses them.
 ///
+/// With `recordsObjects` (whole-model pickles, TorchScript `data.pkl`) it also *records* objects: a class
+/// named by `GLOBAL` and instantiated by `NEWOBJ` becomes a `PickledObject` with its qualified name and
+/// its `BUILD` state, without importing or calling anything. Such a class name is only usable as `NEWOBJ`'s
+/// class: `REDUCE` of it, or leaving it in the result as a value, is refused with the global named exactly
+/// as weights-only loading refuses it (`os.system`, `builtins.eval`...).
+///
 /// Hostile input is bounded: every length is checked against the remaining bytes before reading, memory
 /// grows at most linearly with the pickle's size, containers may not nest deeper than `Limits.maxDepth`
 /// (so neither conversion nor deallocation can overflow the stack), and the value tree handed back may
@@ -29,9 +35,11 @@ public struct PickleMachine {
     /// Runs one pickle starting at `start`. `source` names the pickle in errors (`archive/data.pkl`),
     /// `file` is the checkpoint file.
     public static func run(
-        _ bytes: UnsafeRawBufferPointer, from start: Int = 0, file: String, source: String, limits: Limits = Limits()
+        _ bytes: UnsafeRawBufferPointer, from start: Int = 0, file: String, source: String, limits: Limits = Limits(),
+        recordsObjects: Bool = false
     ) throws(CheckpointError) -> Result {
         var machine = PickleMachine(bytes: bytes, position: start, file: file, source: source, limits: limits)
+        machine.recordsObjects = recordsObjects
         let value = try machine.execute()
         return Result(value: value, end: machine.position, storages: machine.storages)
     }
@@ -41,6 +49,8 @@ public struct PickleMachine {
     private let file: String
     private let source: String
     private let limits: Limits
+    private var recordsObjects = false
+    private var objectCount = 0
     private var stack: [Node] = []
     private var marks: [Int] = []
     private var memo: [Int: Node] = [:]
@@ -87,11 +97,26 @@ public struct PickleMachine {
         }
     }
 
+    /// An instance made by `NEWOBJ` in recording mode; `BUILD` gives it its `__dict__` once.
+    private final class ObjectBox {
+        let id: Int
+        let className: String
+        var state: [(key: PickleValue, value: Node)]?
+        var depth = 1
+        var frozen = false
+
+        init(id: Int, className: String) {
+            self.id = id
+            self.className = className
+        }
+    }
+
     private enum Node {
         case leaf(PickleValue)
         case tuple(TupleBox)
         case list(ListBox)
         case dict(DictBox)
+        case object(ObjectBox)
 
         var depth: Int {
             switch self {
@@ -99,6 +124,7 @@ public struct PickleMachine {
             case .tuple(let box): box.depth
             case .list(let box): box.depth
             case .dict(let box): box.depth
+            case .object(let box): box.depth
             }
         }
     }
@@ -178,6 +204,7 @@ public struct PickleMachine {
         switch child {
         case .list(let box): box.frozen = true
         case .dict(let box): box.frozen = true
+        case .object(let box): box.frozen = true
         case .leaf, .tuple: break
         }
     }
@@ -213,6 +240,9 @@ public struct PickleMachine {
                 let storage = try persistentStorage(try pop())
                 if storages[storage.key] == nil { storages[storage.key] = storage }
                 push(.leaf(.storage(storage)))
+            case 0x81 where recordsObjects:  // NEWOBJ: recorded, never instantiated
+                let arguments = try pop()
+                push(try newObject(try pop(), arguments))
             case UInt8(ascii: "R"):  // REDUCE
                 let arguments = try pop()
                 let callable = try pop()
@@ -323,11 +353,37 @@ public struct PickleMachine {
             throw CheckpointError(
                 file: file, kind: .unsupported,
                 message: "\(source): \(module).\(name) is a torch type nntop has no dtype for (at byte \(opcodeStart))")
+        case .refused where recordsObjects:
+            // A class to record, if NEWOBJ instantiates it; refused if anything else uses it.
+            push(.leaf(.global(module: module, name: name)))
         case .refused:
-            throw CheckpointError(
-                file: file, kind: .unsupportedGlobal("\(module).\(name)"),
-                message: "\(source): unsupported global: \(module).\(name) (weights-only loading refuses it; nothing was executed)")
+            throw refusal(module: module, name: name)
         }
+    }
+
+    private func refusal(module: String, name: String) -> CheckpointError {
+        CheckpointError(
+            file: file, kind: .unsupportedGlobal("\(module).\(name)"),
+            message: "\(source): unsupported global: \(module).\(name) (weights-only loading refuses it; nothing was executed)")
+    }
+
+    /// Whether `value` is a global outside the allowlist (a recorded class name), and its name.
+    private static func recordedClass(_ value: PickleValue) -> (module: String, name: String)? {
+        guard case .global(let module, let name) = value, case .refused = PickleGlobal.resolve(module: module, name: name)
+        else { return nil }
+        return (module, name)
+    }
+
+    /// NEWOBJ `cls.__new__(cls)`: only recorded. Module classes take no `__new__` arguments.
+    private mutating func newObject(_ callable: Node, _ arguments: Node) throws(CheckpointError) -> Node {
+        guard case .leaf(let value) = callable, let (module, name) = Self.recordedClass(value) else {
+            throw malformed("NEWOBJ of something that is not a class name")
+        }
+        guard case .tuple(let box) = arguments, box.items.isEmpty else {
+            throw malformed("NEWOBJ of \(module).\(name) with arguments (only argument-free classes are recorded)")
+        }
+        objectCount += 1
+        return .object(ObjectBox(id: objectCount, className: "\(module).\(name)"))
     }
 
     // MARK: - Container mutation
@@ -367,6 +423,14 @@ public struct PickleMachine {
 
     /// BUILD: only `OrderedDict.__dict__.update(state)` is meaningful in a state dict (`_metadata`).
     private func build(target: Node, state: Node) throws(CheckpointError) {
+        if case .object(let object) = target {
+            guard case .dict(let stateBox) = state else { throw malformed("BUILD state of \(object.className) is not a dict") }
+            guard object.state == nil, !object.frozen else { throw malformed("\(object.className) built twice") }
+            object.depth = max(object.depth, stateBox.depth + 1)
+            try contain(state, depth: object.depth)
+            object.state = stateBox.entries
+            return
+        }
         guard case .dict(let box) = target, box.isOrdered else {
             throw malformed("BUILD is only supported on an OrderedDict")
         }
@@ -380,6 +444,16 @@ public struct PickleMachine {
     // MARK: - Calls
 
     private func reduce(_ callable: Node, _ arguments: Node) throws(CheckpointError) -> Node {
+        if recordsObjects, case .leaf(let value) = callable, let (module, name) = Self.recordedClass(value) {
+            // `_non_persistent_buffers_set` is the one call a module's state needs: `set(list)`, kept as a list.
+            guard (module == "__builtin__" || module == "builtins") && name == "set" else {
+                throw refusal(module: module, name: name)
+            }
+            guard case .tuple(let box) = arguments, box.items.count <= 1 else { throw malformed("set() takes one list") }
+            guard let items = box.items.first else { return .list(ListBox()) }
+            guard case .list = items else { throw malformed("set() of something that is not a list") }
+            return items
+        }
         guard case .leaf(.global(let module, let name)) = callable,
             case .allowed(let global) = PickleGlobal.resolve(module: module, name: name)
         else { throw malformed("REDUCE of something that is not an allowed global") }
@@ -494,7 +568,15 @@ public struct PickleMachine {
         }
         switch node {
         case .leaf(let value):
+            if recordsObjects, let (module, name) = Self.recordedClass(value) { throw refusal(module: module, name: name) }
             return value
+        case .object(let box):
+            guard !hashable else { throw malformed("unhashable dict key (object)") }
+            var state: [PickleEntry] = []
+            for (key, value) in box.state ?? [] {
+                state.append(PickleEntry(key: key, value: try convert(value, budget: &budget, hashable: false)))
+            }
+            return .object(PickledObject(id: box.id, className: box.className, state: state))
         case .tuple(let box):
             var items: [PickleValue] = []
             items.reserveCapacity(box.items.count)

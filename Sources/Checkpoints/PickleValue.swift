@@ -18,6 +18,22 @@ public enum PickleValue: Sendable, Hashable {
     case storage(PickledStorage)
     /// A `torch._utils._rebuild_tensor_v2/_v3` (or `_rebuild_parameter`) call.
     case tensor(PickledTensor)
+    /// An instance of a class, recorded (never created) by an object-recording unpickle.
+    case object(PickledObject)
+}
+
+/// `NEWOBJ cls` + `BUILD state` as an object-recording unpickle saw it: the class by its qualified name
+/// (`__main__.CustomCNN`, `torch.nn.modules.conv.Conv2d`) and the `__dict__` it would have had.
+public struct PickledObject: Sendable, Hashable {
+    /// Identifies the instance: every reference to one object (through the memo) has the same `id`.
+    public let id: Int
+    public let className: String
+    /// The `BUILD` state (the instance `__dict__`), in pickle order; empty when never built.
+    public let state: [PickleEntry]
+
+    public subscript(key: String) -> PickleValue? {
+        state.last { $0.key == .string(key) }?.value
+    }
 }
 
 public struct PickleEntry: Sendable, Hashable {

@@ -16,15 +16,23 @@ public struct TorchCheckpoint: Sendable {
     /// state-dict keys; for nested checkpoints `{"model": {...}}` names like `model.0.weight`. Records that
     /// share a storage (tied weights, views) have equal `storage.id`.
     public let records: [TensorRecord]
+    /// Index of each distinct pickled tensor's record, for readers that walk `root` themselves.
+    private let recordIndex: [PickledTensor: Int]
 
-    public init(contentsOf url: URL, limits: PickleMachine.Limits = .init()) throws(CheckpointError) {
-        try self.init(bytes: FileBytes(contentsOf: url), limits: limits)
+    /// `recordsObjects` reads whole-model pickles and TorchScript archives (see `PickleMachine`); legacy
+    /// files are always read with weights-only rules.
+    public init(contentsOf url: URL, limits: PickleMachine.Limits = .init(), recordsObjects: Bool = false)
+        throws(CheckpointError)
+    {
+        try self.init(bytes: FileBytes(contentsOf: url), limits: limits, recordsObjects: recordsObjects)
     }
 
     /// Reads a zip archive, or else a legacy file (which is also how a bare pickle gets refused).
-    public init(bytes: FileBytes, limits: PickleMachine.Limits = .init()) throws(CheckpointError) {
+    public init(bytes: FileBytes, limits: PickleMachine.Limits = .init(), recordsObjects: Bool = false)
+        throws(CheckpointError)
+    {
         if ZipDirectory.isZip(bytes.bytes) {
-            self = try TorchZipArchive.load(bytes, limits: limits)
+            self = try TorchZipArchive.load(bytes, limits: limits, recordsObjects: recordsObjects)
         } else {
             self = try LegacyTorchFile.load(bytes, limits: limits)
         }
@@ -39,8 +47,10 @@ public struct TorchCheckpoint: Sendable {
         Self.collectTensors(root, path: nil, into: &found)
         var resolved: [String: StorageRef] = [:]
         var records: [TensorRecord] = []
+        var recordIndex: [PickledTensor: Int] = [:]
         records.reserveCapacity(found.count)
         for (name, tensor) in found {
+            if recordIndex[tensor] == nil { recordIndex[tensor] = records.count }
             let storage: StorageRef
             if let known = resolved[tensor.storage.key] {
                 storage = known
@@ -57,6 +67,12 @@ public struct TorchCheckpoint: Sendable {
         self.format = format
         self.root = root
         self.records = records
+        self.recordIndex = recordIndex
+    }
+
+    /// The record of a tensor found in `root` (the first one when the same tensor appears twice).
+    public func record(for tensor: PickledTensor) -> TensorRecord? {
+        recordIndex[tensor].map { records[$0] }
     }
 
     /// Depth-first over dicts (string or integer keys), lists and tuples; other values are not tensors.
@@ -72,6 +88,10 @@ public struct TorchCheckpoint: Sendable {
                 case .int(let key): collectTensors(entry.value, path: child(String(key)), into: &found)
                 default: continue
                 }
+            }
+        case .object(let object):
+            for entry in object.state {
+                if case .string(let key) = entry.key { collectTensors(entry.value, path: child(key), into: &found) }
             }
         case .list(let items), .tuple(let items):
             for (index, item) in items.enumerated() { collectTensors(item, path: child(String(index)), into: &found) }

@@ -1,7 +1,9 @@
 /// `torch.save`'s default format: a zip whose single top folder holds `data.pkl`, `data/<key>` storages
 /// (raw little-endian, stored uncompressed), `byteorder` and `version`.
 enum TorchZipArchive {
-    static func load(_ file: FileBytes, limits: PickleMachine.Limits) throws(CheckpointError) -> TorchCheckpoint {
+    static func load(_ file: FileBytes, limits: PickleMachine.Limits, recordsObjects: Bool = false)
+        throws(CheckpointError) -> TorchCheckpoint
+    {
         let directory = try ZipDirectory(file)
         // torch takes the archive name from the first entry's top folder.
         guard let first = directory.entries.first, let slash = first.name.firstIndex(of: "/") else {
@@ -24,7 +26,7 @@ enum TorchZipArchive {
         let result = try withExtendedLifetime(pickle.file) { () throws(CheckpointError) -> PickleMachine.Result in
             try PickleMachine.run(
                 UnsafeRawBufferPointer(rebasing: pickle.file.bytes[pickle.range]), file: file.path,
-                source: "\(prefix)data.pkl", limits: limits)
+                source: "\(prefix)data.pkl", limits: limits, recordsObjects: recordsObjects)
         }
         return try TorchCheckpoint(file: file, format: .zip, root: result.value) { storage throws(CheckpointError) in
             let name = "data/\(storage.key)"

@@ -1,3 +1,4 @@
+import ExportedModels
 import Foundation
 import ModelZoo
 import NNModules
@@ -21,6 +22,11 @@ public enum ModelResolver {
             throw ModelLoadError(description: "unknown model '\(argument)': not a zoo model (\(names)) and no such file or folder")
         }
         if HFFolderLoader.isModelFolder(url) { return try HFFolderLoader.load(url, loading: loading) }
+        // .pt2, TorchScript and whole-model pickles; a pickle naming other globals falls through and is refused.
+        if let saved = try SavedModel.open(url) {
+            return LoadedModel(name: url.lastPathComponent, source: "\(saved.format.rawValue) \(url.path)", module: saved.module,
+                               sampleInput: saved.sampleInput, notes: saved.notes)
+        }
         return try StateDictLoader.load(url, loading: loading)
     }
 }

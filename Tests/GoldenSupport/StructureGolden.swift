@@ -1,4 +1,8 @@
 import Foundation
+import ModelView
+import NNModules
+import Profiler
+import NNModules
 
 /// The structure goldens of one model (`models/<name>/`): `repr.txt`, `modules.jsonl`, `state_dict.json`.
 public struct StructureGolden {
@@ -20,6 +24,16 @@ public struct StructureGolden {
     public static let moduleFields = ["index", "name", "class", "depth", "own_param_tensors", "own_param_numel",
                                       "recursive_param_numel", "recursive_trainable_numel", "own_buffer_count",
                                       "own_buffer_bytes", "params", "buffers", "children"]
+
+    /// The `named_modules()` rows of `model` as `nntop summary --json` prints them (the view's `ModuleRecord`
+    /// JSON), read back as the golden's rows are.
+    public static func rows(of model: Module) throws -> [[String: Any]] {
+        let tree = ModelTree(module: model, name: model.typeName, source: "test")
+        let encoder = ViewJSON.encoder()
+        return try ModuleRecord.records(tree, index: ModelIndex(tree)).map {
+            try JSONSerialization.jsonObject(with: encoder.encode($0)) as? [String: Any] ?? [:]
+        }
+    }
 
     /// A canonical text for a JSON value (key order and number formatting normalized).
     public static func canonical(_ value: Any?) -> String {

@@ -10,7 +10,16 @@ extension Module {
         if hooks.isEmptyForCall && GlobalModuleHooks.count.load(ordering: .relaxed) == 0 {
             return try forward(args, kwargs: kwargs)
         }
-        return try callWithHooks(args, kwargs: kwargs)
+        return try callWithHooks(args, kwargs: kwargs) { args, kwargs in try forward(args, kwargs: kwargs) }
+    }
+
+    /// Runs this module's forward pre-hooks and forward hooks (global ones included) around `body` as if
+    /// `body` were its `forward` on `args`: for code that does a module's work without calling its `forward`,
+    /// such as an exported graph's interpreter, so hook users (the profiler) see the module called.
+    /// - Returns: `body`'s result, as replaced by forward hooks.
+    public func callHooks(_ args: [Value], around body: ([Value]) throws -> Value) throws -> Value {
+        if hooks.isEmptyForCall && GlobalModuleHooks.count.load(ordering: .relaxed) == 0 { return try body(args) }
+        return try callWithHooks(args, kwargs: [:]) { args, _ in try body(args) }
     }
 
     public func callAsFunction(_ args: Value..., kwargs: Kwargs = [:]) throws -> Value {
@@ -26,7 +35,8 @@ extension Module {
         return tensor
     }
 
-    private func callWithHooks(_ inputArgs: [Value], kwargs inputKwargs: Kwargs) throws -> Value {
+    private func callWithHooks(_ inputArgs: [Value], kwargs inputKwargs: Kwargs,
+                               body: ([Value], Kwargs) throws -> Value) throws -> Value {
         var args = inputArgs
         var kwargs = inputKwargs
         let global = GlobalModuleHooks.count.load(ordering: .relaxed) == 0 ? GlobalModuleHooks.Tables() : GlobalModuleHooks.snapshot()
@@ -60,7 +70,7 @@ extension Module {
         var calledAlways = Set<Int>()
         var output: Value = .none
         do {
-            output = try forward(args, kwargs: kwargs)
+            output = try body(args, kwargs)
             for (i, entry) in globalPost.enumerated() {
                 if entry.alwaysCall { calledAlways.insert(-1 - i) }
                 if let replaced = try entry.hook(self, args, output) { output = replaced }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ModelSources
 import Checkpoints
+import ExportedModels
 import Foundation
 import ModelZoo
 import NNModules
@@ -35,7 +36,7 @@ struct RunCommand: ParsableCommand {
                 try module.loadStateDict(try stateDict.fillingTiedKeys(of: module))
             }
             if computeType == .float64 { try module.double() }
-            let names = Zoo.model(named: loaded.name)?.inputNames ?? ["input"]
+            let names = (loaded.module as? ExportedProgramModule)?.inputNames ?? Zoo.model(named: loaded.name)?.inputNames ?? ["input"]
             guard let arguments = try input.map({ try Self.readInputs($0, names: names) }) ?? loaded.sampleInput else {
                 throw ModelLoadError(description: "\(model): no architecture is known, so there is nothing to run")
             }
