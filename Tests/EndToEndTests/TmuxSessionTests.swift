@@ -75,6 +75,33 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored to canonical mode with echo")
     }
 
+    /// A `torch.export` archive opens as its module tree, runs in Swift with live latencies per module, and
+    /// Space freezes a subtree (`heads`, a ModuleDict never called itself).
+    @Test func anExportedProgramRunsLiveAndFreezes() throws {
+        let tmux = Tmux()
+        let archive = try Goldens.url("export/custom_cnn/model.pt2").path
+        let command = "\(Self.binary) \(archive); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "150", "-y", "40", command])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+        let latency = #"\d+(\.\d+)?(ms|µs) "#
+        try tmux.run(["send-keys", "-t", tmux.session, "*"])
+        let running = try tmux.waitFor(60) { screen in
+            screen.split(separator: "\n").contains { $0.contains("conv ") && $0.contains("Conv2d") && $0.range(of: latency, options: .regularExpression) != nil }
+        }
+        let convLine = running.split(separator: "\n").first { $0.contains("conv ") && $0.contains("Conv2d") }.map(String.init) ?? ""
+        #expect(convLine.range(of: latency, options: .regularExpression) != nil, "blocks.0.conv has a live latency: \(running)")
+        #expect(running.contains("frozen 0"))
+
+        // Select `heads` by searching for it, then freeze its subtree.
+        try tmux.run(["send-keys", "-t", tmux.session, "/", "heads", "Enter", "Space"])
+        let frozen = try tmux.waitFor { $0.contains("frozen 221") }
+        #expect(frozen.contains("frozen 221") && frozen.contains("trainable 5.15K"), "heads.cls + heads.aux frozen: \(frozen)")
+
+        try tmux.run(["send-keys", "-t", tmux.session, "q"])
+        let after = try tmux.waitFor { Self.sttyPrinted($0) }
+        #expect(after.contains("EXIT=0"))
+    }
+
     /// `T`: the runner does real training steps; the header shows the loss and the backward time, the tree
     /// a backward column, and a frozen prefix of convolutions loses its backward time and gradients at once.
     @Test func trainStepModeShowsBackwardAndFreezingRemovesIt() throws {
