@@ -25,6 +25,6 @@ import Testing
         let fc = try #require(try block[0] as? Linear)
         try setParameter(fc, "weight", [1, -1, 2, 1])
         try setParameter(fc, "bias", [0, 0.5])
-        try expectClose(try block(try tensor([1, 2, 3, -4], [2, 2])), [0, 4.5, 7, 2.5])
+        try expectClose(try block(tensor([1, 2, 3, -4], [2, 2])), [0, 4.5, 7, 2.5])
     }
 }
