@@ -1,5 +1,5 @@
-/// 2-D pooling (torch.nn.functional: max_pool2d, avg_pool2d, adaptive_avg_pool2d) over the last two
-/// dimensions; the kernels are in `Kernels/PoolingKernels.swift`.
+/// 2-D pooling over the last two dimensions (torch.nn.functional: max_pool2d, max_pool2d_with_indices,
+/// avg_pool2d, adaptive_avg_pool2d); the kernels are in `Kernels/`.
 extension Tensor {
     public static func maxPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
                                  ceilMode: Bool) throws -> Tensor {
@@ -21,6 +21,17 @@ extension Tensor {
             return [try avgPool2dGradient(gy, input: input, window: window, countIncludePad: countIncludePad, divisorOverride: divisorOverride)]
         }
         return out
+    }
+
+    /// torch.nn.functional.max_pool2d_with_indices: the maxima and their flat positions `y·W + x` in each
+    /// input plane.
+    static func maxPool2dWithIndices(_ input: Tensor, _ window: PoolWindow) throws -> (values: Tensor, indices: Tensor) {
+        let (out, positions) = try GradMode.noGrad { try maxPool2dWithIndicesValues(input, window) }
+        if input.isMeta { return (out, positions) }
+        recordOperation("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out]) { grads in
+            [try grads[0].map { try maxPool2dGradient($0, indices: positions, input: input) }]
+        }
+        return (out, positions)
     }
 
     public static func adaptiveAvgPool2d(_ input: Tensor, outputSize target: [Int]) throws -> Tensor {
