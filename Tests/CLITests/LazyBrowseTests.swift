@@ -15,10 +15,22 @@ import Testing
         #expect(megabytes < 200, "peak RSS \(megabytes) MB")
     }
 
-    @Test func fuzzCommandReportsItsRun() throws {
+    /// Every mutated input reaches every reader, which either accepts it or refuses it: per reader, the
+    /// accepted and refused counts the report prints add up to the iterations asked for.
+    @Test func fuzzCommandAccountsForEveryInputInEachReader() throws {
         let out = try NNTopBinary.run(["fuzz", "--iterations", "300", "--seed", "7"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.hasPrefix("fuzz: 300 inputs, seed 7,"))
-        #expect(out.stdout.contains("no crash"))
+        let report = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let accepted = try #require(report.firstRange(of: "; accepted: "), "\(report)")
+        let refused = try #require(report.firstRange(of: "; refused: "), "\(report)")
+        let entries = report[accepted.upperBound..<refused.lowerBound].split(separator: /, (?=(?:safetensors|torch|pickle)[ :])/)
+            + report[refused.upperBound...].split(separator: /, (?=(?:safetensors|torch|pickle)[ :])/)
+        var handled: [String: Int] = [:]
+        for entry in entries {
+            let reader = String(entry.prefix { $0 != ":" && $0 != " " })
+            let count = try #require(entry.split(separator: " ").last.flatMap { Int($0) }, "\(entry)")
+            handled[reader, default: 0] += count
+        }
+        #expect(handled == ["safetensors": 300, "torch": 300, "pickle": 300], "\(report)")
     }
 }

@@ -38,7 +38,8 @@ import Testing
         let model = try VisionTransformer(imageSize: 32, patchSize: 16, numLayers: 2, numHeads: 2, hiddenDim: 16,
                                           mlpDim: 32, numClasses: 10)
         // The reference zero-initializes the head; give it weights so the logits depend on the input.
-        try (model.getSubmodule("heads.head") as? Linear)?.weight?.normal_()
+        let head = try #require(try model.getSubmodule("heads.head") as? Linear)
+        try #require(head.weight).normal_()
         try Self.expectFinite(model, Tensor.randn([2, 3, 32, 32]), shape: [2, 10])
     }
 }

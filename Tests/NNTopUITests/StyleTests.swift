@@ -45,8 +45,4 @@ import Testing
         clipped.put("ab模型", x: 0, y: 0)
         #expect(clipped.text == "ab模")
     }
-
-    @Test func benchmarkRendersASyntheticModel() {
-        #expect(RenderBenchmark.run(moduleCount: 1_000, frames: 3) >= 0)
-    }
 }

@@ -1,8 +1,9 @@
 import OrderedCollections
 
 /// torch.nn.Sequential: children called in order, each output feeding the next. Keys are `"0"`, `"1"`...
-/// unless built from named pairs; slicing keeps the original keys, deletion renumbers.
-public final class Sequential: Module {
+/// unless built from named pairs; slicing keeps the original keys, deletion renumbers. Open, so a block can
+/// subclass it as torchvision's `_DenseLayer(nn.Sequential)` does: its `repr` prints the subclass's name.
+open class Sequential: Module {
     public init(_ modules: [Module]) {
         super.init()
         for (i, m) in modules.enumerated() { _modules[String(i)] = .some(m) }
@@ -102,7 +103,7 @@ public final class Sequential: Module {
         return result
     }
 
-    override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
+    override open func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
         guard args.count == 1, kwargs.isEmpty else {
             throw TorchError.typeError("Sequential.forward() takes 2 positional arguments but \(args.count + 1) were given")
         }

@@ -59,38 +59,6 @@ extension Tensor {
         runs.forEach { o, n in UnaryOp.run(op, px + o.0, stride: stride, po + o.1, n) }
     }
 
-    func scalarOp(_ op: UnaryOp, isFloat: Bool) throws -> Tensor {
-        try unary(op, dtype: TypePromotion.withScalar(dtype, scalarIsFloat: isFloat))
-    }
-
-    public static func + (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, .add) }
-    public static func - (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, .sub) }
-    public static func * (a: Tensor, b: Tensor) throws -> Tensor { try binary(a, b, .mul) }
-    public static func / (a: Tensor, b: Tensor) throws -> Tensor {
-        let t = TypePromotion.result(a.dtype, b.dtype)
-        return try binary(a, b, .div, dtype: t.isFloatingPoint ? t : TensorDefaults.dtype)
-    }
-    public static func + (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(.add(s), isFloat: true) }
-    public static func - (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(.add(-s), isFloat: true) }
-    public static func * (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(.mul(s), isFloat: true) }
-    public static func / (a: Tensor, s: Double) throws -> Tensor { try a.scalarOp(.div(s), isFloat: true) }
-    public static func + (a: Tensor, s: Int) throws -> Tensor { try a.scalarOp(.add(Double(s)), isFloat: false) }
-    public static func * (a: Tensor, s: Int) throws -> Tensor { try a.scalarOp(.mul(Double(s)), isFloat: false) }
-    public static prefix func - (a: Tensor) throws -> Tensor { try a.unary(.neg) }
-
-    /// torch.maximum / torch.minimum (NaN propagates).
-    public func maximum(_ other: Tensor) throws -> Tensor { try Tensor.binary(self, other, .maximum) }
-    public func minimum(_ other: Tensor) throws -> Tensor { try Tensor.binary(self, other, .minimum) }
-
-    public func exp() throws -> Tensor { try unary(.exp, dtype: floatResult) }
-    public func log() throws -> Tensor { try unary(.log, dtype: floatResult) }
-    public func tanh() throws -> Tensor { try unary(.tanh, dtype: floatResult) }
-    public func sqrt() throws -> Tensor { try unary(.sqrt, dtype: floatResult) }
-    public func rsqrt() throws -> Tensor { try unary(.rsqrt, dtype: floatResult) }
-    public func erf() throws -> Tensor { try unary(.erf, dtype: floatResult) }
-    public func sigmoid() throws -> Tensor { try unary(.sigmoid, dtype: floatResult) }
-    public func abs() throws -> Tensor { try unary(.abs) }
-
     /// Integer inputs of transcendental functions produce the default float dtype.
     var floatResult: DType { dtype.isFloatingPoint ? dtype : TensorDefaults.dtype }
 }

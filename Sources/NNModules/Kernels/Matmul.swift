@@ -115,15 +115,4 @@ extension Tensor {
         if other.rank == 1 { result = try result.squeeze(-1) }
         return result
     }
-
-    /// torch.bmm: `[b, m, k] × [b, k, n]`.
-    public func bmm(_ other: Tensor) throws -> Tensor {
-        guard rank == 3, other.rank == 3 else {
-            throw TorchError.runtimeError("batch1 must be a 3D tensor")
-        }
-        guard sizes[0] == other.sizes[0] else {
-            throw TorchError.runtimeError("batch1 and batch2 must have same number of batches, got \(sizes[0]) and \(other.sizes[0])")
-        }
-        return try matmul(other)
-    }
 }

@@ -2,7 +2,7 @@
 /// padded) window and its flat index `y·W + x` in the input plane. NaN wins like in PyTorch's CPU kernel;
 /// an all −inf window reports its first in-bounds position.
 extension Tensor {
-    static func maxPool2d(_ input: Tensor, _ w: PoolWindow) throws -> (values: Tensor, indices: Tensor) {
+    static func maxPool2dWithIndicesValues(_ input: Tensor, _ w: PoolWindow) throws -> (values: Tensor, indices: Tensor) {
         let outShape = try w.outputShape(input)
         if input.isMeta {
             return (Tensor(storage: nil, shape: outShape, dtype: input.dtype, device: .meta),
@@ -32,11 +32,6 @@ extension Tensor {
                 }
             }
         }
-        let out = Tensor(values, shape: outShape, dtype: input.dtype)
-        let positions = Tensor(indices, shape: outShape, dtype: .int64)
-        Tensor.recordOperation("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out]) { grads in
-            [try grads[0].map { try maxPool2dGradient($0, indices: positions, input: input) }]
-        }
-        return (out, positions)
+        return (Tensor(values, shape: outShape, dtype: input.dtype), Tensor(indices, shape: outShape, dtype: .int64))
     }
 }

@@ -2,39 +2,8 @@
 /// along the last dimension are reduced in place of a contiguous copy; other dimensions are moved last
 /// first. Exponentials use the vector `exp` for float32.
 extension Tensor {
-    /// torch: `softmax(dim)`.
-    public func softmax(dim: Int) throws -> Tensor {
-        let out = try GradMode.noGrad { try softmaxFamily(dim: dim, log: false) }
-        let d = rank == 0 ? 0 : try normalizeDim(dim)
-        let y = out.detach()
-        Tensor.recordOperation("SoftmaxBackward0", inputs: [self], outputs: [out], saving: [out]) { grads in
-            [try grads[0].map { g in
-                guard y.rank > 0 else { return try g * 0.0 }
-                let last = y.rank - 1
-                return try Derivatives.softmaxLastDim(try g.transpose(d, last).contiguous(), output: try y.transpose(d, last).contiguous())
-                    .transpose(d, last).contiguous()
-            }]
-        }
-        return out
-    }
-
-    /// torch: `log_softmax(dim)`.
-    public func logSoftmax(dim: Int) throws -> Tensor {
-        let out = try GradMode.noGrad { try softmaxFamily(dim: dim, log: true) }
-        let d = rank == 0 ? 0 : try normalizeDim(dim)
-        let y = out.detach()
-        Tensor.recordOperation("LogSoftmaxBackward0", inputs: [self], outputs: [out], saving: [out]) { grads in
-            [try grads[0].map { g in
-                guard y.rank > 0 else { return try g * 0.0 }
-                let last = y.rank - 1
-                return try Derivatives.logSoftmaxLastDim(try g.transpose(d, last).contiguous(), output: try y.transpose(d, last).contiguous())
-                    .transpose(d, last).contiguous()
-            }]
-        }
-        return out
-    }
-
-    private func softmaxFamily(dim: Int, log: Bool) throws -> Tensor {
+    /// softmax (or log_softmax, when `log`) along `dim`, without recording.
+    func softmaxValues(dim: Int, log: Bool) throws -> Tensor {
         let outType = floatResult
         if isMeta { return Tensor(storage: nil, shape: sizes, dtype: outType, device: .meta) }
         let d = try normalizeDim(dim)

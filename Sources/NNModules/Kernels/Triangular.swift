@@ -1,12 +1,7 @@
-/// torch.triu / torch.tril over the last two dimensions: the upper (lower) triangle from `diagonal` on is
-/// kept, the rest zeroed. Causal attention masks are `triu(full(min), diagonal: 1)`. The derivative keeps
-/// the same triangle of the gradient.
+/// The kernel of torch.triu / torch.tril over the last two dimensions: elements whose (column, row) `keep`
+/// rejects are zeroed.
 extension Tensor {
-    public func triu(diagonal: Int = 0) throws -> Tensor { try triangle("TriuBackward0") { col, row in col - row >= diagonal } }
-
-    public func tril(diagonal: Int = 0) throws -> Tensor { try triangle("TrilBackward0") { col, row in col - row <= diagonal } }
-
-    private func triangle(_ name: String, keep: @escaping (Int, Int) -> Bool) throws -> Tensor {
+    func triangleValues(keep: (Int, Int) -> Bool) throws -> Tensor {
         guard rank >= 2 else {
             throw TorchError.runtimeError("triu/tril: input tensor must have at least 2 dimensions")
         }
@@ -14,10 +9,6 @@ extension Tensor {
         let rows = sizes[rank - 2], cols = sizes[rank - 1]
         var values = try toDoubles()
         for i in values.indices where !keep(i % cols, (i / cols) % rows) { values[i] = 0 }
-        let out = Tensor(values, shape: sizes, dtype: dtype)
-        Tensor.recordOperation(name, inputs: [self], outputs: [out]) { grads in
-            [try grads[0].map { try $0.triangle(name, keep: keep) }]
-        }
-        return out
+        return Tensor(values, shape: sizes, dtype: dtype)
     }
 }

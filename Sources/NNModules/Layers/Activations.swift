@@ -112,35 +112,13 @@ public final class Dropout: Module {
     public let p: Double
     public let inplace: Bool
     public init(p: Double = 0.5, inplace: Bool = false) throws {
-        guard p >= 0, p <= 1 else {
-            throw TorchError.valueError("dropout probability has to be between 0 and 1, but got \(pythonFloat(p))")
-        }
+        try Tensor.checkDropoutProbability(p)
         self.p = p
         self.inplace = inplace
         super.init()
     }
     override public func extraRepr() -> String { "p=\(pythonFloat(p)), inplace=\(pythonBool(inplace))" }
     override public func forward(_ input: Tensor) throws -> Tensor {
-        guard training, p > 0, !input.isMeta else { return input }
-        let mask = Dropout.mask(input.sizes, p: p, dtype: input.dtype)
-        let result = try GradMode.noGrad { try input * mask }
-        Tensor.recordOperation("NativeDropoutBackward0", inputs: [input], outputs: [result]) { g in [try g[0].map { try $0 * mask }] }
-        if inplace {
-            try input.checkInPlace()
-            try GradMode.noGrad { try input.copy_(result) }
-            input.rebaseHistory(onto: result, adopt: true)
-            return input
-        }
-        return result
-    }
-
-    /// The scaled keep mask: 1/(1−p) with probability 1−p, else 0, drawn from the default generator one
-    /// element at a time (RNN layers draw theirs the same way).
-    static func mask(_ shape: [Int], p: Double, dtype: DType) -> Tensor {
-        let keep = 1 - p
-        let scale = DefaultGenerator.withGenerator { gen in
-            (0..<shape.reduce(1, *)).map { _ in Double(gen.uniformFloat(0, 1)) < keep ? 1 / keep : 0 }
-        }
-        return Tensor(scale, shape: shape, dtype: dtype)
+        try input.dropout(p: p, training: training, inplace: inplace)
     }
 }

@@ -43,37 +43,3 @@ public final class Bilinear: Module {
         return .tensor(try Tensor.bilinear(input1, input2, weight: weight, bias: bias))
     }
 }
-
-extension Tensor {
-    /// torch.nn.functional.bilinear, with ATen's shape checks: x₁·A reshaped as one GEMM, then a batched
-    /// product with x₂.
-    public static func bilinear(_ input1: Tensor, _ input2: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
-        guard input1.rank == input2.rank else {
-            throw TorchError.runtimeError("bilinear(): input dimensions do not match: got \(input1.rank) and \(input2.rank)")
-        }
-        for d in 0..<(input1.rank - 1) where input1.sizes[d] != input2.sizes[d] {
-            throw TorchError.runtimeError("bilinear(): input batch dimensions do not match: got \(input1.sizes[d]) and \(input2.sizes[d])")
-        }
-        let (out, in1, in2) = (weight.sizes[0], weight.sizes[1], weight.sizes[2])
-        guard input1.sizes.last == in1 else {
-            throw TorchError.runtimeError("bilinear(): input1 size does not match weight size: got \(input1.sizes.last ?? 0) but expected \(in1)")
-        }
-        guard input2.sizes.last == in2 else {
-            throw TorchError.runtimeError("bilinear(): input2 size does not match weight size: got \(input2.sizes.last ?? 0) but expected \(in2)")
-        }
-        if let bias, bias.sizes.first != out {
-            throw TorchError.runtimeError("bilinear(): bias size does not match weight size: got \(bias.sizes.first ?? 0) but expected \(out)")
-        }
-        let lead = Array(input1.sizes.dropLast())
-        let rows = lead.reduce(1, *)
-        if input1.isMeta || input2.isMeta || weight.isMeta || rows == 0 {
-            return Tensor.empty(lead + [out], dtype: TypePromotion.result(input1.dtype, weight.dtype),
-                                device: input1.isMeta || input2.isMeta || weight.isMeta ? .meta : .cpu)
-        }
-        // [rows, in1] · [in1, out·in2] → [rows, out, in2], then · x₂ [rows, in2, 1] → [rows, out].
-        let mixed = try input1.reshape([rows, in1]).matmul(try weight.permute([1, 0, 2]).reshape([in1, out * in2]))
-        var y = try mixed.reshape([rows, out, in2]).matmul(try input2.reshape([rows, in2, 1])).reshape(lead + [out])
-        if let bias { y = try y + bias }
-        return y
-    }
-}

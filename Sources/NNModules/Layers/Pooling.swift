@@ -31,7 +31,7 @@ public final class MaxPool2d: Module {
         guard kwargs.isEmpty, args.count == 1, let input = args[0].tensor else {
             throw TorchError.typeError("MaxPool2d.forward() takes one tensor argument but got \(args.count) positional and \(kwargs.count) keyword argument(s)")
         }
-        let (values, indices) = try Tensor.maxPool2d(input, window)
+        let (values, indices) = try Tensor.maxPool2dWithIndices(input, window)
         return .tuple([.tensor(values), .tensor(indices)])
     }
 

@@ -101,7 +101,7 @@ extension RNNBase {
             }
             layerInput = try Tensor.cat(perDirection, dim: 2)
             if training && dropout > 0 && layer < numLayers - 1 {
-                masks.append(Dropout.mask(layerInput.sizes, p: dropout, dtype: layerInput.dtype))
+                masks.append(Tensor.dropoutMask(layerInput.sizes, p: dropout, dtype: layerInput.dtype))
                 layerInput = try layerInput * masks[layer]
             }
         }

@@ -1,30 +1,9 @@
 /// The derivatives of 2-D pooling. Max pooling sends each output's gradient to the input position that won
 /// its window (the indices `max_pool2d_with_indices` reports), summed where windows overlap; average
 /// pooling spreads it evenly over the window's in-bounds taps, divided by the same divisor the forward
-/// used (`count_include_pad`, `ceil_mode` windows cut by the border, `divisor_override`).
+/// used (`count_include_pad`, `ceil_mode` windows cut by the border, `divisor_override`); adaptive average
+/// pooling spreads it over each output's own window.
 extension Tensor {
-    public static func maxPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], dilation: [Int],
-                                 ceilMode: Bool) throws -> Tensor {
-        let out = try GradMode.noGrad { try maxPool2dValues(input, kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode) }
-        recordOperation("MaxPool2DWithIndicesBackward0", inputs: [input], outputs: [out], saving: [input]) { grads in
-            guard let gy = grads[0] else { return [nil] }
-            let window = PoolWindow(kernel: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
-            return [try maxPool2dGradient(gy, input: input, window: window)]
-        }
-        return out
-    }
-
-    public static func avgPool2d(_ input: Tensor, kernel: [Int], stride: [Int], padding: [Int], ceilMode: Bool,
-                                 countIncludePad: Bool, divisorOverride: Int?) throws -> Tensor {
-        let out = try GradMode.noGrad { try avgPool2dValues(input, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad, divisorOverride: divisorOverride) }
-        recordOperation("AvgPool2DBackward0", inputs: [input], outputs: [out]) { grads in
-            guard let gy = grads[0] else { return [nil] }
-            let window = PoolWindow(kernel: kernel, stride: stride, padding: padding, dilation: [1, 1], ceilMode: ceilMode)
-            return [try avgPool2dGradient(gy, input: input, window: window, countIncludePad: countIncludePad, divisorOverride: divisorOverride)]
-        }
-        return out
-    }
-
     /// Max pooling's gradient found from the window itself, in the compute type and parallel over planes:
     /// the winner is the position `max_pool2d_with_indices` reports (`val > max || isnan(val)`: the last
     /// NaN wins, ties keep the first).
@@ -100,6 +79,24 @@ extension Tensor {
                     let divisor = divisorOverride ?? (countIncludePad ? (yEnd - y0) * (xEnd - x0) : ys.count * xs.count)
                     let share = grads[(p * oh + oy) * ow + ox] / Double(Swift.max(divisor, 1))
                     for y in ys { for x in xs { result[p * h * wd + y * wd + x] += share } }
+                }
+            }
+        }
+        return Tensor(result, shape: input.sizes, dtype: input.dtype)
+    }
+
+    static func adaptiveAvgPool2dGradient(_ g: Tensor, input: Tensor, outputSize target: [Int]) throws -> Tensor {
+        let h = input.sizes[input.rank - 2], w = input.sizes[input.rank - 1]
+        let gv = try g.contiguous().toDoubles()
+        let planes = input.count / Swift.max(h * w, 1)
+        var result = [Double](repeating: 0, count: input.count)
+        for p in 0..<planes {
+            for oy in 0..<target[0] {
+                let y0 = (oy * h) / target[0], y1 = ((oy + 1) * h + target[0] - 1) / target[0]
+                for ox in 0..<target[1] {
+                    let x0 = (ox * w) / target[1], x1 = ((ox + 1) * w + target[1] - 1) / target[1]
+                    let share = gv[(p * target[0] + oy) * target[1] + ox] / Double((y1 - y0) * (x1 - x0))
+                    for y in y0..<y1 { for x in x0..<x1 { result[p * h * w + y * w + x] += share } }
                 }
             }
         }

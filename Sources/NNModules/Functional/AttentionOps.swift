@@ -79,7 +79,7 @@ extension MultiheadAttention {
             scores = try scores + (try kpm.reshape([batch, 1, 1, keys]))
         }
         var weights = try scores.softmax(dim: -1)
-        if training && dropout > 0 { weights = try Dropout(p: dropout).forward(weights) }
+        weights = try weights.dropout(p: dropout, training: training)
         let context = try weights.matmul(v).transpose(1, 2).reshape([batch, target, e])
         var output = try child("out_proj", as: Linear.self).forward(context)
         output = batched ? (self.batchFirst ? output : try output.transpose(0, 1)) : try output.squeeze(0)

@@ -6,38 +6,23 @@
 /// `output_mask`, a gradient nobody needs (the image fed to the first convolution, a frozen weight) is not
 /// computed at all.
 extension Tensor {
-    static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) throws -> Tensor {
-        let out = try GradMode.noGrad { try conv2dValues(input, weight: weight, bias: bias, geometry: g) }
-        recordOperation("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out], saving: [input, weight]) { grads in
-            guard let gy = grads[0] else { return [nil, nil, nil] }
-            let (gi, gw, gb) = try conv2dGradients(gy, input: input, weight: weight, hasBias: bias != nil, geometry: g,
-                                                   needsInput: input.requiresGrad, needsWeight: weight.requiresGrad)
-            return [gi, gw, gb]
-        }
-        return out
-    }
-
-    static func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry t: ConvTranspose2dGeometry) throws -> Tensor {
-        let out = try GradMode.noGrad { try convTranspose2dValues(input, weight: weight, bias: bias, geometry: t) }
-        recordOperation("ConvolutionBackward0", inputs: [input, weight, bias], outputs: [out], saving: [input, weight]) { grads in
-            guard let gy = grads[0] else { return [nil, nil, nil] }
-            // The convolution whose input gradient this transposed convolution is: from the [outH, outW]
-            // output back to [height, width] (output_padding ≥ stride, possible with dilation, leaves
-            // extra rows and columns that are cut off).
-            let c = Conv2dGeometry(batch: t.batch, inChannels: t.outChannels, height: t.outH, width: t.outW,
-                                   outChannels: t.inChannels, kernelH: t.kernelH, kernelW: t.kernelW,
-                                   strideH: t.strideH, strideW: t.strideW, padTop: t.padH, padLeft: t.padW,
-                                   padBottom: t.padH, padRight: t.padW, dilationH: t.dilationH, dilationW: t.dilationW,
-                                   groups: t.groups)
-            let gInput = try conv2dValues(gy, weight: weight, bias: nil, geometry: c)
-                .narrow(2, start: 0, length: t.height).narrow(3, start: 0, length: t.width).contiguous()
-            let x = try input.pad([0, c.outW - t.width, 0, c.outH - t.height])
-            let gWeight = weight.requiresGrad
-                ? try conv2dGradients(x, input: gy, weight: weight, hasBias: false, geometry: c, needsInput: false).weight : nil
-            let gBias = try bias.map { _ in try gy.sum(dims: [0, 2, 3]) }
-            return [gInput, gWeight, gBias]
-        }
-        return out
+    static func convTranspose2dGradients(_ gy: Tensor, input: Tensor, weight: Tensor, bias: Tensor?,
+                                         geometry t: ConvTranspose2dGeometry) throws -> [Tensor?] {
+        // The convolution whose input gradient this transposed convolution is: from the [outH, outW]
+        // output back to [height, width] (output_padding ≥ stride, possible with dilation, leaves
+        // extra rows and columns that are cut off).
+        let c = Conv2dGeometry(batch: t.batch, inChannels: t.outChannels, height: t.outH, width: t.outW,
+                               outChannels: t.inChannels, kernelH: t.kernelH, kernelW: t.kernelW,
+                               strideH: t.strideH, strideW: t.strideW, padTop: t.padH, padLeft: t.padW,
+                               padBottom: t.padH, padRight: t.padW, dilationH: t.dilationH, dilationW: t.dilationW,
+                               groups: t.groups)
+        let gInput = try conv2dValues(gy, weight: weight, bias: nil, geometry: c)
+            .narrow(2, start: 0, length: t.height).narrow(3, start: 0, length: t.width).contiguous()
+        let x = try input.pad([0, c.outW - t.width, 0, c.outH - t.height])
+        let gWeight = weight.requiresGrad
+            ? try conv2dGradients(x, input: gy, weight: weight, hasBias: false, geometry: c, needsInput: false).weight : nil
+        let gBias = try bias.map { _ in try gy.sum(dims: [0, 2, 3]) }
+        return [gInput, gWeight, gBias]
     }
 
     static func conv2dGradients(_ g: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, geometry c: Conv2dGeometry,

@@ -1,5 +1,17 @@
-/// torch: `split`, `chunk` (views along a dimension) and `stack` (a copy with a new dimension).
+/// Joining and splitting (torch: cat, stack — copies; split, chunk — views along a dimension).
 extension Tensor {
+    /// torch.cat: joins tensors along an existing dimension (type-promoted; meta in, meta out).
+    public static func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
+        let out = try GradMode.noGrad { try catValues(tensors, dim: dim) }
+        guard let first = tensors.first else { return out }
+        let d = try first.normalizeDim(dim)
+        recordOperation("CatBackward0", inputs: tensors, outputs: [out]) { grads in
+            guard let g = grads[0] else { return tensors.map { _ in nil } }
+            return try Derivatives.cat(g, tensors, dim: d)
+        }
+        return out
+    }
+
     /// torch: `split(split_size, dim)` — views of `size` along `dim`, the last one possibly shorter.
     public func split(_ size: Int, dim: Int = 0) throws -> [Tensor] {
         guard size > 0 else { throw TorchError.runtimeError("split_size can only be 0 if dimension size is 0, but got dimension size of \(sizes.isEmpty ? 0 : sizes[try normalizeDim(dim)])") }
