@@ -23,14 +23,21 @@ import Testing
         let report = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let accepted = try #require(report.firstRange(of: "; accepted: "), "\(report)")
         let refused = try #require(report.firstRange(of: "; refused: "), "\(report)")
-        let entries = report[accepted.upperBound..<refused.lowerBound].split(separator: /, (?=(?:safetensors|torch|pickle)[ :])/)
-            + report[refused.upperBound...].split(separator: /, (?=(?:safetensors|torch|pickle)[ :])/)
+        // Accepted entries read `READER COUNT`, refused ones `READER: REASON COUNT`; a reader's name may have
+        // two words (`pickle objects`, the recording unpickler).
+        let readers = /, (?=(?:safetensors|torch|pickle)[ :])/
         var handled: [String: Int] = [:]
-        for entry in entries {
-            let reader = String(entry.prefix { $0 != ":" && $0 != " " })
+        for entry in report[accepted.upperBound..<refused.lowerBound].split(separator: readers) {
+            let words = entry.split(separator: " ")
+            let count = try #require(words.last.flatMap { Int($0) }, "\(entry)")
+            handled[words.dropLast().joined(separator: " "), default: 0] += count
+        }
+        for entry in report[refused.upperBound...].split(separator: readers) {
+            let reader = String(entry.prefix { $0 != ":" })
             let count = try #require(entry.split(separator: " ").last.flatMap { Int($0) }, "\(entry)")
             handled[reader, default: 0] += count
         }
-        #expect(handled == ["safetensors": 300, "torch": 300, "pickle": 300], "\(report)")
+        #expect(handled == ["safetensors": 300, "torch": 300, "pickle": 300, "torch objects": 300, "pickle objects": 300],
+                "\(report)")
     }
 }
