@@ -14,6 +14,13 @@ public protocol ModelSource: AnyObject, Sendable {
     func stop()
     /// Carries out a command; the outcome is what the view tells the user, at once.
     func perform(_ command: SourceCommand) -> CommandOutcome
+    /// News that arrived on its own since the last call (a remote process's reply, a lost connection).
+    func drainNotices() -> [CommandOutcome]
+}
+
+extension ModelSource {
+    /// Sources that answer every command at once have no news of their own.
+    public func drainNotices() -> [CommandOutcome] { [] }
 }
 
 public struct VersionedSnapshot: Sendable, Equatable {

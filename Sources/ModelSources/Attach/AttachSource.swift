@@ -109,11 +109,11 @@ public final class AttachSource: ModelSource, @unchecked Sendable {
         }
     }
 
-    /// The first snapshot, waiting at most `timeout` seconds (for `--json-once`).
+    /// The first snapshot with a measured step, waiting at most `timeout` seconds (for `--json-once`).
     public func firstSnapshot(timeout: Double) -> ProfileSnapshot? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let latest = latestSnapshot() { return latest.snapshot }
+            if let latest = latestSnapshot(), latest.snapshot.runner.forwards > 0 { return latest.snapshot }
             if state.withLock({ $0.closed }) { return nil }
             Thread.sleep(forTimeInterval: 0.02)
         }

@@ -43,6 +43,8 @@ public enum Event: Sendable, Equatable {
     case snapshot(ProfileSnapshot)
     /// The source answered a command (an export's path, a refusal): shown in the status bar at once.
     case outcome(SourceCommand, CommandOutcome)
+    /// News from the source on its own (a remote reply, a lost connection).
+    case notice(CommandOutcome)
 }
 
 /// Work the reducer asks the app to do on the real model or runner; the reducer has already updated its

@@ -15,6 +15,9 @@ public func reduce(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .snapshot(let snapshot):
         return state.setSnapshot(snapshot)
+    case .notice(let outcome):
+        state.say(outcome.message, error: outcome.isError)
+        return []
     case .outcome(let command, let outcome):
         state.say(outcome.message, error: outcome.isError)
         // A refused train step never started: back to plain forwards and the train/eval of before.

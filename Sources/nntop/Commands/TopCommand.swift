@@ -33,11 +33,19 @@ struct TopCommand: ParsableCommand {
             FileHandle.standardError.write(Data((problem + "\n").utf8))
             throw ExitCode(2)
         }
-        try Self.browse(modelSource, options: self)
+        try Self.browse(modelSource, options: ViewOptions(noMouse: noMouse, noColor: noColor, ascii: ascii, freezeOut: freezeOut))
+    }
+
+    /// How the view looks and what it writes on exit.
+    struct ViewOptions {
+        var noMouse = false
+        var noColor = false
+        var ascii = false
+        var freezeOut: String?
     }
 
     /// Runs the interactive view on `modelSource` until the user quits.
-    static func browse(_ modelSource: any ModelSource, options: TopCommand) throws {
+    static func browse(_ modelSource: any ModelSource, options: ViewOptions) throws {
         modelSource.start()
         defer { modelSource.stop() }
         let final = NCursesTerminal.session(.init(color: options.noColor ? .mono : .color, mouse: !options.noMouse)) { term in

@@ -39,6 +39,7 @@ enum TUIApp {
             }
             // Held keys must not starve the steady schedule, so it has its own clock.
             if clock.now - lastTick >= frameInterval {
+                for notice in source.drainNotices() { _ = reduce(&state, .notice(notice)) }
                 if let latest = source.latestSnapshot(), latest.version != seenVersion {
                     seenVersion = latest.version
                     guard apply(.snapshot(latest.snapshot)) else { break loop }
