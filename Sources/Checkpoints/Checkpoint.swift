@@ -92,7 +92,23 @@ public struct Checkpoint: Sendable {
         let bytes = try FileBytes(contentsOf: file)
         if ZipDirectory.isZip(bytes.bytes) { return .torchZip }
         if bytes.count > 8, bytes.bytes[8] == UInt8(ascii: "{") { return .safetensors }
+        // torch.save writes pickle protocol 2 or higher, which always opens with PROTO (0x80).
+        guard bytes.count > 0, bytes.bytes[0] == 0x80 else {
+            throw CheckpointError(file: file.path, kind: .unrecognizedFormat, message: "not a checkpoint: neither safetensors, "
+                + "a torch zip archive nor a torch.save pickle (the file starts with \(Self.preview(bytes.bytes)))")
+        }
         return .torchLegacy
+    }
+
+    /// The first bytes of a file, as text when they are printable (`“root:x:0:0:…”`), else in hex.
+    static func preview(_ bytes: UnsafeRawBufferPointer) -> String {
+        let head = Array(bytes.prefix(16))
+        if head.isEmpty { return "nothing: it is empty" }
+        if head.allSatisfy({ (0x20..<0x7F).contains($0) || $0 == 0x0A || $0 == 0x09 }) {
+            let text = String(decoding: head, as: UTF8.self).replacingOccurrences(of: "\n", with: "⏎")
+            return "“" + text + (bytes.count > head.count ? "…" : "") + "”"
+        }
+        return "bytes " + head.map { String(format: "%02x", $0) }.joined(separator: " ")
     }
 }
 

@@ -26,6 +26,8 @@ public struct CheckpointError: Error, CustomStringConvertible, Sendable, Equatab
         case malformedPickle
         /// The zip or legacy container around the pickle is malformed.
         case malformedArchive
+        /// The file is none of the formats nntop reads (a text file, an image, ...).
+        case unrecognizedFormat
         /// A tensor's shape, strides or offset do not fit its storage.
         case invalidTensor
         /// Well-formed, but uses something this reader deliberately does not support.

@@ -60,4 +60,16 @@ import Testing
         #expect(noWeights.status == 1)
         #expect(noWeights.stderr.contains("folder holds no model.safetensors"), "\(noWeights.stderr)")
     }
+
+    /// A file that is no checkpoint at all (a text file, an empty file) says so, instead of a pickle error.
+    @Test(arguments: ["root:x:0:0:root:/root:/bin/bash\n", ""])
+    func aFileThatIsNoCheckpointSaysSo(content: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-notes-\(UUID().uuidString).bin")
+        try Data(content.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let out = try NNTopBinary.run(["summary", file.path])
+        #expect(out.status == 1)
+        #expect(out.stderr.hasPrefix("nntop: \(file.path): not a checkpoint"), "\(out.stderr)")
+        #expect(!out.stderr.contains("pickle #0"), "no unpickler error: \(out.stderr)")
+    }
 }
