@@ -1,3 +1,4 @@
+import ExportedModels
 import NNModules
 import Profiler
 
@@ -15,7 +16,7 @@ public struct TrainingTask {
 
     public init(model: Module, sample: Tensor, batch: Int) throws {
         if sample.isFloatingPoint {
-            let classes = try GradMode.noGrad { try model(sample) }.sizes.last ?? 0
+            let classes = try GradMode.noGrad { try Self.scores(model.call([.tensor(sample)])) }.sizes.last ?? 0
             kind = .classification(try SyntheticClassification(sampleShape: sample.sizes, classes: classes, batch: batch, seed: 0))
             return
         }
@@ -30,11 +31,20 @@ public struct TrainingTask {
         kind = .language(Tensor(ids, shape: [batch, length], dtype: .int64))
     }
 
+    /// The class scores of a classifier's output: the output itself, or the first tensor of a tuple
+    /// (a model with an auxiliary head returns `(logits, aux)`).
+    static func scores(_ output: Value) throws -> Tensor {
+        guard let first = output.flattenedTensors().first?.tensor else {
+            throw TorchError.typeError("the model returned no tensor to train on")
+        }
+        return first
+    }
+
     public func loss(_ model: Module) throws -> Tensor {
         guard let crossEntropy else { throw TorchError.runtimeError("cross-entropy loss unavailable") }
         switch kind {
         case .classification(let data):
-            return try crossEntropy.loss(try model(data.inputs), data.labels)
+            return try crossEntropy.loss(try Self.scores(model.call([.tensor(data.inputs)])), data.labels)
         case .language(let ids):
             guard case .dict(let output) = try model.call([.tensor(ids)]), let logits = output["logits"]?.tensor else {
                 throw TorchError.typeError("the model returned no logits")
@@ -54,7 +64,9 @@ extension TrainingStep {
         guard let sample = loaded.sampleInput?.first?.tensor else {
             throw ModelLoadError(description: "\(loaded.name): the sample input is not a tensor, so there is no training task")
         }
-        let task = try TrainingTask(model: loaded.module, sample: sample, batch: max(2, sample.sizes.first ?? 1))
+        // An exported program is traced for the batch size of its sample input: keep that one.
+        let batch = loaded.module is ExportedProgramModule ? sample.sizes.first ?? 1 : max(2, sample.sizes.first ?? 1)
+        let task = try TrainingTask(model: loaded.module, sample: sample, batch: batch)
         return TrainingStep(optimizer: AdamW(loaded.module.parameters(), lr: 1e-3)) { try task.loss($0) }
     }
 }
