@@ -29,6 +29,15 @@ import ModelView
         #expect(shown.module(named: "0")?.backward != nil && shown.module(named: "0")?.gradient != nil)
     }
 
+    /// An exported program trains too (its graph has derivatives for every op on the path): its two-headed
+    /// output trains on the first head, at the batch size it was traced for.
+    @Test func anExportedProgramRunsTrainingSteps() throws {
+        let out = try NNTopBinary.run(["profile", try Goldens.url("export/custom_cnn/model.pt2").path, "--train-step", "--runs", "2"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("backward: 2 passes"), "\(out.stdout)")
+        #expect(out.stdout.contains("ConvolutionBackward0"))
+    }
+
     @Test func aModelWithoutATrainingTaskIsAClearError() throws {
         let out = try NNTopBinary.run(["profile", "bert-tiny", "--train-step", "--runs", "1"])
         #expect(out.status != 0)
