@@ -9,6 +9,11 @@ import Glibc
 /// touch it.
 private let pendingSignal = Atomic<Int32>(0)
 
+/// The terminal's modes before ncurses changed them, for the crash handler: it restores them with
+/// async-signal-safe calls only (`tcsetattr`, `write`), then lets the signal kill the process as usual.
+nonisolated(unsafe) private var savedModes = termios()
+nonisolated(unsafe) private var hasSavedModes = false
+
 /// The ncursesw `Terminal`: maps keys, mouse and resize to `Event`s, semantic styles to colors (256,
 /// 8/16 or monochrome), and draws only the cells that changed since the previous frame.
 ///
@@ -38,6 +43,7 @@ final class NCursesTerminal: Terminal {
 
     private init(_ options: Options) {
         setlocale(LC_ALL, "")
+        hasSavedModes = tcgetattr(STDIN_FILENO, &savedModes) == 0
         initscr()
         cbreak()
         noecho()
@@ -187,9 +193,10 @@ final class NCursesTerminal: Terminal {
         // then SIGTERM would stay pending forever and the UI would never quit. Unblock them for this thread.
         var unblock = sigset_t()
         sigemptyset(&unblock)
-        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL] { sigaddset(&unblock, sig) }
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        // Quit requests: the loop sees the signal and leaves through the normal restore path.
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig) { received in
                 if pendingSignal.exchange(received, ordering: .relaxed) != 0 {
                     endwin()
@@ -197,5 +204,22 @@ final class NCursesTerminal: Terminal {
                 }
             }
         }
+        // Crashes: restore the terminal first (the runtime's backtrace would print over the screen), then die
+        // of the same signal.
+        for sig in [SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL] {
+            signal(sig) { received in
+                restoreTerminalAfterCrash()
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
     }
+}
+
+/// Leaves the alternate screen, shows the cursor, stops mouse reporting and puts the saved terminal modes
+/// back: what `endwin` does, with calls that are safe inside a signal handler.
+private func restoreTerminalAfterCrash() {
+    let reset = "\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?25h\u{1B}[0m\u{1B}[?1049l\r\n"
+    reset.utf8CString.withUnsafeBufferPointer { buffer in _ = write(STDOUT_FILENO, buffer.baseAddress, buffer.count - 1) }
+    if hasSavedModes { tcsetattr(STDIN_FILENO, TCSANOW, &savedModes) }
 }
