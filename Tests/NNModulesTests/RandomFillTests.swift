@@ -69,12 +69,15 @@ import Testing
         #expect(abs(y - Foundation.log(Double(x))) < 2e-6 * max(1, abs(Foundation.log(Double(x)))))
     }
 
-    @Test func sineAndCosineMatchLibmOverTheCircle() {
-        for step in 0...2000 {
-            let t = -Float.pi + Float(step) * (2 * Float.pi / 2000)
-            let (sine, cosine) = RandomFill.sinCos(t)
-            #expect(abs(Double(sine) - Foundation.sin(Double(t))) < 1e-6)
-            #expect(abs(Double(cosine) - Foundation.cos(Double(t))) < 1e-6)
+    /// The angle's quarter turn and offset, rotated by bit masks, equal libm's cosine and sine of that angle.
+    @Test func circlePointsMatchLibm() {
+        for step in 0..<4096 {
+            let bits = UInt32(step) &* 4097 & 0xFF_FFFF
+            let quarter = Double(bits >> 22), offset = Double(bits & 0x3F_FFFF) / Double(1 << 22) - 0.5
+            let angle = (quarter + offset) * Double.pi / 2
+            let (cosine, sine) = RandomFill.circlePoint(bits)
+            #expect(abs(Double(cosine) - Foundation.cos(angle)) < 1e-6)
+            #expect(abs(Double(sine) - Foundation.sin(angle)) < 1e-6)
         }
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Elements `2p` and `2p + 1` come from word `p` of the stream: uniforms from its bits 40–63 and 16–39 (24
 /// bits each, like `at::uniform_real_distribution<float>`); normals take those as Box–Muller's `u1 ∈ (0, 1]`
-/// and `u2 ∈ [0, 1)`, radius `sqrt(-2 ln u1)`, angle `2π u2`, giving `r cos` to `2p` and `r sin` to `2p + 1`.
+/// and a uniform angle, radius `sqrt(-2 ln u1)`, giving `r cos` to `2p` and `r sin` to `2p + 1`.
 enum RandomFill {
     /// Tensors with fewer elements draw PyTorch's exact sequence from the Mersenne Twister, so seeded small
     /// models (seed_mlp, LeNet-5, a test's inputs) hold the values PyTorch gives after `torch.manual_seed`;
@@ -74,26 +74,27 @@ enum RandomFill {
         }
     }
 
-    /// Two standard normals from one word; `u1 = (top 24 bits + 1) / 2^24` keeps the logarithm finite.
+    /// Two standard normals from one word: `u1 = (bits 40–63 + 1) / 2^24` keeps the logarithm finite, and
+    /// bits 16–39 pick the angle. Branch-free: data-dependent branches mispredict half the time on random
+    /// bits, which cost more than the arithmetic.
     @inline(__always)
     static func boxMuller(_ w: UInt64) -> (Float, Float) {
         let u1 = (Float(w >> 40) + 1) * unit
-        let u2 = Float((w >> 16) & 0xFF_FFFF) * unit
         let radius = (-2 * logarithm(u1)).squareRoot()
-        // cos/sin of 2π(u2 − ½) are those of 2π·u2 negated; negating both halves of a pair keeps its law.
-        let (sine, cosine) = sinCos((u2 - 0.5) * (2 * Float.pi))
+        let (cosine, sine) = circlePoint(UInt32(truncatingIfNeeded: w >> 16) & 0xFF_FFFF)
         return (radius * cosine, radius * sine)
     }
 
-    /// Natural logarithm of a positive normal float without a libm call (branch-free, so loops vectorize):
-    /// `x = m · 2^e` with `m ∈ [√½, √2)`, then `ln m = 2 atanh(s)`, `s = (m − 1)/(m + 1)`, whose odd series to
-    /// `s⁹` is within 1e-7 for `|s| ≤ 0.172`.
+    /// Natural logarithm of a positive normal float without a libm call: `x = m · 2^e` with
+    /// `m ∈ [√½, √2)`, then `ln m = 2 atanh(s)`, `s = (m − 1)/(m + 1)`, whose odd series to `s⁹` is within
+    /// 1e-7 for `|s| ≤ 0.172`.
     @inline(__always)
     static func logarithm(_ x: Float) -> Float {
-        let bits = x.bitPattern
-        let small = (bits & 0x007F_FFFF) < 0x0035_04F3   // 1 + fraction < √2, so m = (1 + fraction)/2 < √½
-        let mantissa = Float(bitPattern: (bits & 0x007F_FFFF) | (small ? 0x3F80_0000 : 0x3F00_0000))
-        let exponent = Float(Int32(bitPattern: bits >> 23) - (small ? 127 : 126))
+        let bits = x.bitPattern, fraction = bits & 0x007F_FFFF
+        // All ones when 1 + fraction < √2 (then m = 1 + fraction, e = E − 127), else zero (m = (1 + fraction)/2).
+        let small = UInt32(bitPattern: Int32(bitPattern: fraction &- 0x0035_04F3) >> 31)
+        let mantissa = Float(bitPattern: fraction | (0x3F00_0000 &+ (small & 0x0080_0000)))
+        let exponent = Float(Int32(bitPattern: bits >> 23) &- 126 &+ Int32(bitPattern: small))
         let s = (mantissa - 1) / (mantissa + 1), s2 = s * s
         var p: Float = 1.0 / 9
         p = p * s2 + 1.0 / 7
@@ -103,25 +104,29 @@ enum RandomFill {
         return exponent * 0.693_147_18 + 2 * s * p
     }
 
-    /// Sine and cosine of `t ∈ [−π, π]` without libm calls: folded into `[−π/2, π/2]` (`sin(π − t) = sin t`,
-    /// `cos(π − t) = −cos t`), then Taylor series to `t¹¹` and `t¹²` (truncation below 6e-8).
+    /// `(cos θ, sin θ)` for the angle that 24 random bits pick uniformly on the circle: the top two bits a
+    /// quarter turn `q`, the other 22 an offset `x ∈ [−π/4, π/4)`, `θ = q·π/2 + x`. Taylor series to `x⁹`/`x¹⁰`
+    /// (truncation below 2e-9) on the offset, then the quarter turn by swapping and negating through bit masks.
     @inline(__always)
-    static func sinCos(_ t: Float) -> (sin: Float, cos: Float) {
-        let folded = t > Float.pi / 2 || t < -Float.pi / 2
-        let x = folded ? (t < 0 ? -Float.pi : Float.pi) - t : t, x2 = x * x
-        var s: Float = -1.0 / 39_916_800
-        s = s * x2 + 1.0 / 362_880
+    static func circlePoint(_ bits: UInt32) -> (cos: Float, sin: Float) {
+        let q = bits >> 22
+        let x = (Float(bits & 0x3F_FFFF) * (1 / Float(1 << 22)) - 0.5) * (Float.pi / 2), x2 = x * x
+        var s: Float = 1.0 / 362_880
         s = s * x2 - 1.0 / 5040
         s = s * x2 + 1.0 / 120
         s = s * x2 - 1.0 / 6
         s = s * x2 * x + x
-        var c: Float = 1.0 / 479_001_600
-        c = c * x2 - 1.0 / 3_628_800
+        var c: Float = -1.0 / 3_628_800
         c = c * x2 + 1.0 / 40320
         c = c * x2 - 1.0 / 720
         c = c * x2 + 1.0 / 24
         c = c * x2 - 0.5
         c = c * x2 + 1
-        return (s, folded ? -c : c)
+        // Rotating (c, s) by q quarter turns: (c, s), (−s, c), (−c, −s), (s, −c).
+        let swap = 0 &- (q & 1)
+        let first = (c.bitPattern & ~swap) | (s.bitPattern & swap)
+        let second = (s.bitPattern & ~swap) | (c.bitPattern & swap)
+        let cosineSign = ((q ^ (q >> 1)) & 1) << 31, sineSign = (q >> 1) << 31
+        return (Float(bitPattern: first ^ cosineSign), Float(bitPattern: second ^ sineSign))
     }
 }
