@@ -65,14 +65,16 @@ public final class BertEmbeddings: Module {
         try registerBuffer("token_type_ids", Tensor.zeros(positions.sizes, dtype: .int64), persistent: false)
     }
 
+    /// `forward(input_ids, token_type_ids=None, position_ids=None)`; the optional ids by keyword only.
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
-        let inputIds = try ForwardArguments(args, kwargs).tensor(0, "input_ids", of: self)
+        let arguments = ForwardArguments(args, kwargs)
+        let inputIds = try arguments.tensor(0, "input_ids", of: self)
         let (batch, length) = (inputIds.sizes[0], inputIds.sizes[1])
         guard let positions = buffer("position_ids"), let tokenTypes = buffer("token_type_ids") else {
             throw TorchError.attributeError("'BertEmbeddings' object has no attribute 'position_ids'")
         }
-        let positionIds = try positions.narrow(1, start: 0, length: length)
-        let tokenTypeIds = try tokenTypes.narrow(1, start: 0, length: length).expand([batch, length])
+        let positionIds = try arguments.keyword("position_ids") ?? positions.narrow(1, start: 0, length: length)
+        let tokenTypeIds = try arguments.keyword("token_type_ids") ?? tokenTypes.narrow(1, start: 0, length: length).expand([batch, length])
         let inputsEmbeds = try child("word_embeddings", as: Embedding.self)(inputIds)
         var embeddings = try inputsEmbeds + (try child("token_type_embeddings", as: Embedding.self)(tokenTypeIds))
         embeddings = try embeddings + (try child("position_embeddings", as: Embedding.self)(positionIds))
@@ -201,9 +203,11 @@ public final class BertEncoder: Module {
     }
 
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
-        var hidden = try ForwardArguments(args, kwargs).tensor(0, "hidden_states", of: self)
+        let arguments = ForwardArguments(args, kwargs)
+        var hidden = try arguments.tensor(0, "hidden_states", of: self)
+        let mask = arguments.keyword("attention_mask")
         for layer in try child("layer", as: ModuleList.self).items {
-            hidden = try layer.call([.tensor(hidden)]).output()
+            hidden = try layer.call([.tensor(hidden)], kwargs: mask.map { ["attention_mask": .tensor($0)] } ?? [:]).output()
         }
         return .dict(["last_hidden_state": .tensor(hidden)])
     }
@@ -235,9 +239,19 @@ public final class BertModel: Module {
         try WeightInit.huggingFace(self, std: config.initializerRange)
     }
 
+    /// `forward(input_ids, attention_mask=None, token_type_ids=None, position_ids=None)`: the optional inputs
+    /// by keyword only; a 0/1 `attention_mask` becomes the additive mask of transformers' eager attention
+    /// (`finfo.min` on padded keys).
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
-        let embeddings = try child("embeddings", as: BertEmbeddings.self).call(args, kwargs: kwargs).output()
-        let sequence = try child("encoder", as: BertEncoder.self).call([.tensor(embeddings)]).field("last_hidden_state")
+        let arguments = ForwardArguments(args, kwargs)
+        let inputIds = try arguments.tensor(0, "input_ids", of: self)
+        var embeddingKwargs: Kwargs = [:]
+        for name in ["token_type_ids", "position_ids"] { embeddingKwargs[name] = kwargs[name] }
+        let embeddings = try child("embeddings", as: BertEmbeddings.self).call([.tensor(inputIds)], kwargs: embeddingKwargs).output()
+        let mask = try Attention.additiveMask(length: inputIds.sizes[1], causal: false,
+                                              attentionMask: arguments.keyword("attention_mask"), like: embeddings)
+        let sequence = try child("encoder", as: BertEncoder.self)
+            .call([.tensor(embeddings)], kwargs: mask.map { ["attention_mask": .tensor($0)] } ?? [:]).field("last_hidden_state")
         let pooled = try child("pooler", as: BertPooler.self)(sequence)
         return .dict(["last_hidden_state": .tensor(sequence), "pooler_output": .tensor(pooled)])
     }
