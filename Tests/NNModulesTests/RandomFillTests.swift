@@ -69,6 +69,11 @@ import Testing
         #expect(abs(y - Foundation.log(Double(x))) < 2e-6 * max(1, abs(Foundation.log(Double(x)))))
     }
 
+    @Test(arguments: [0, 1e-30, 1e-7, 0.5, 1, 2, 33.27, 1e6])
+    func squareRootMatchesLibm(v: Float) {
+        #expect(abs(Double(RandomFill.squareRoot(v)) - Double(v).squareRoot()) <= 2e-7 * Double(v).squareRoot())
+    }
+
     /// The angle's quarter turn and offset, rotated by bit masks, equal libm's cosine and sine of that angle.
     @Test func circlePointsMatchLibm() {
         for step in 0..<4096 {
