@@ -10,7 +10,7 @@ import Testing
 /// `config.json` names, with transformers' `named_modules()`, and `model(input_ids=..., attention_mask=...)`
 /// on a padded batch equals transformers' output at every position, padded ones included.
 @Suite struct HFGoldenFolderTests {
-    static let folders = ["qwen2-tiny", "mistral-tiny"]
+    static let folders = ["qwen2-tiny", "mistral-tiny", "roberta-tiny", "distilbert-tiny"]
 
     /// Output `field` of a transformers-style result.
     static func field(_ value: Value, _ field: String) throws -> Tensor {
@@ -25,8 +25,19 @@ import Testing
     func opensWithTransformersModules(name: String) throws {
         let loaded = try ModelSource.load(try Goldens.url("hf/\(name)").path)
         #expect(loaded.notes.isEmpty, "\(loaded.notes)")
+        try Self.expectModules(loaded.module, equal: name)
+    }
+
+    /// The zoo's model of the same name is built with the same classes and shapes.
+    @Test(arguments: folders)
+    func zooModelHasTransformersModules(name: String) throws {
+        try Self.expectModules(try #require(Zoo.model(named: name)).build(), equal: name)
+    }
+
+    /// Name, class, own parameter count, own buffers and children of every `named_modules()` row.
+    static func expectModules(_ model: Module, equal name: String) throws {
         let golden = try Goldens.jsonLines("hf/\(name)/modules.jsonl")
-        let records = loaded.module.moduleRecords()
+        let records = model.moduleRecords()
         #expect(records.count == golden.count)
         for (record, row) in zip(records, golden) {
             #expect(record.name == row["name"] as? String)
@@ -60,14 +71,14 @@ import Testing
 
     /// A padded row equals the same tokens run alone at its real positions (what transformers' masks give):
     /// the mask reaches every attention layer and hides the padded keys, in causal and bidirectional models.
-    @Test(arguments: ["gpt2-tiny", "bert-tiny", "llama-tiny"])
+    @Test(arguments: ["gpt2-tiny", "bert-tiny", "llama-tiny", "distilbert-tiny"])
     func paddedRowsEqualTheUnpaddedSequence(name: String) throws {
         let model = try #require(Zoo.model(named: name)).build().eval()
-        let ids = (0..<20).map { Double(($0 * 37 + 11) % 1000) }
+        let ids = (0..<20).map { Double(($0 * 37 + 11) % 320) }
         let batch = Tensor(ids + ids.reversed(), shape: [2, 20], dtype: .int64)
         let mask = Tensor([Double](repeating: 1, count: 14) + [Double](repeating: 0, count: 6) + [Double](repeating: 1, count: 20),
                           shape: [2, 20], dtype: .int64)
-        let field = name == "bert-tiny" ? "last_hidden_state" : "logits"
+        let field = name.contains("bert") ? "last_hidden_state" : "logits"
         let padded = try GradMode.noGrad {
             try Self.field(try model.call([], kwargs: ["input_ids": .tensor(batch), "attention_mask": .tensor(mask)]), field)
         }

@@ -91,6 +91,17 @@ public struct LlamaConfig: Sendable, Equatable {
         return c
     }()
 
+    /// The goldens' `hf/qwen2-tiny` and `hf/mistral-tiny` configurations.
+    public static let qwen2Tiny = LlamaConfig.familyTiny("Qwen2")
+    public static let mistralTiny = LlamaConfig.familyTiny("Mistral")
+
+    static func familyTiny(_ family: String) -> LlamaConfig {
+        var c = LlamaConfig(hidden: 64, intermediate: 112, layers: 2, heads: 4, kvHeads: 2)
+        (c.vocabSize, c.maxPositionEmbeddings, c.family) = (320, 64, family)
+        if family == "Qwen2" { c.qkvBias = true } else { c.slidingWindow = 4096 }
+        return c
+    }
+
     init(hidden: Int, intermediate: Int, layers: Int, heads: Int, kvHeads: Int? = nil) {
         hiddenSize = hidden
         intermediateSize = intermediate
@@ -157,12 +168,6 @@ public final class LlamaRotaryEmbedding: Module {
         let cos = try emb.cos() * attentionScaling, sin = try emb.sin() * attentionScaling
         return .tuple([.tensor(try cos.to(dtype: x.dtype)), .tensor(try sin.to(dtype: x.dtype))])
     }
-}
-
-/// Makes `module` report transformers' class name for `family` (`Qwen2` + `Attention`), as the Llama classes
-/// stand for the families whose modeling code is Llama's.
-func reportFamily(_ module: Module, _ family: String, _ suffix: String) {
-    if family != "Llama" { module.classNameOverride = family + suffix }
 }
 
 /// transformers `rotate_half`: `[x1, x2] → [-x2, x1]` over the last dimension.

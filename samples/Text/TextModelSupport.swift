@@ -52,6 +52,13 @@ extension Value {
     }
 }
 
+/// Makes `module` report transformers' class name for `family` (`Qwen2` + `Attention`) where one Swift class
+/// stands for several transformers families of identical code (Llama for Qwen2 and Mistral, BERT for RoBERTa).
+/// The Swift class's own family (`Llama`, `Bert`) keeps the Swift name.
+func reportFamily(_ module: Module, _ family: String, _ suffix: String) {
+    if family + suffix != module.typeName { module.classNameOverride = family + suffix }
+}
+
 /// Attention helpers shared by the Hugging Face families, as in transformers' eager attention code.
 enum Attention {
     /// The additive mask eager attention adds to its scores, `[batch, 1, q, q]` (`[1, 1, q, q]` without an

@@ -30,7 +30,8 @@ enum HFFolderLoader {
         try TiedStateDictLoad.load(aligned.tensors, into: model, assign: weights.isLazy)
         let input = try TensorDefaults.$device.withValue(device) { try sampleInput(model, config: config) }
         return LoadedModel(name: folder.lastPathComponent, source: "hf:\(modelType) \(folder.path)", module: model,
-                           sampleInput: input, notes: aligned.notes + [weights.lazyNote].compactMap { $0 })
+                           sampleInput: input, notes: aligned.notes + [weights.lazyNote].compactMap { $0 },
+                           inputNames: model is PixelValuesModel ? ["pixel_values"] : Zoo.textInputs)
     }
 
     static func readConfig(_ url: URL) throws -> [String: Any] {

@@ -6,8 +6,8 @@ import NNModules
 /// `bert.…`, `cls.…`) loads into the bare base model, leaving the head's keys unused.
 enum HFKeyAlignment {
     /// transformers' `base_model_prefix` of each family the zoo builds.
-    static let basePrefix = ["gpt2": "transformer", "bert": "bert", "llama": "model", "qwen2": "model",
-                             "mistral": "model", "vit": "vit"]
+    static let basePrefix = ["gpt2": "transformer", "bert": "bert", "roberta": "roberta", "distilbert": "distilbert",
+                             "llama": "model", "qwen2": "model", "mistral": "model", "vit": "vit"]
 
     /// transformers' `_keys_to_ignore_on_load_unexpected`: buffers that old checkpoints saved and today's
     /// classes recompute — GPT-2's causal mask `attn.bias` and `attn.masked_bias`, and the per-layer rotary

@@ -12,6 +12,9 @@ struct LoadedModel {
     /// How the model was obtained when that is not obvious (keys renamed or ignored, weights left unread,
     /// classes unknown): `summary` prints them under the table, other commands on stderr.
     let notes: [String]
+    /// The forward's argument names an input file may hold (`input`; `input_ids`, `attention_mask`, ... for
+    /// text models; `pixel_values`), the first required.
+    var inputNames = ["input"]
 }
 
 /// A `MODEL` argument that names nothing loadable, with the reason.

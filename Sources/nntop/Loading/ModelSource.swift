@@ -10,7 +10,7 @@ enum ModelSource {
             DefaultGenerator.manualSeed(0)
             let module = try entry.build()
             return LoadedModel(name: entry.name, source: "zoo:\(entry.name)", module: module,
-                               sampleInput: try entry.sampleInput(), notes: [])
+                               sampleInput: try entry.sampleInput(), notes: [], inputNames: entry.inputNames)
         }
         let url = URL(fileURLWithPath: argument)
         guard FileManager.default.fileExists(atPath: url.path) else {
