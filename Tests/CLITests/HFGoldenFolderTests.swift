@@ -92,6 +92,29 @@ import Testing
         #expect(try unmasked.select(0, 1).toDoubles() == padded.select(0, 1).toDoubles())
     }
 
+    /// A sharded folder with a shard missing names the index, the missing file and its tensors, and still
+    /// shows the tree of the shards that are there.
+    @Test func missingShardIsNamedAndThePresentTensorsOpen() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-shards-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let golden = try Goldens.url("hf/qwen2-tiny")
+        try FileManager.default.copyItem(at: golden.appendingPathComponent("config.json"), to: folder.appendingPathComponent("config.json"))
+        try FileManager.default.copyItem(at: golden.appendingPathComponent("model.safetensors"),
+                                         to: folder.appendingPathComponent("model-00001-of-00002.safetensors"))
+        var weightMap: [String: String] = [:]
+        for key in try Goldens.tensors("hf/qwen2-tiny/model.safetensors").keys { weightMap[key] = "model-00001-of-00002.safetensors" }
+        weightMap["lm_head.extra"] = "model-00002-of-00002.safetensors"
+        let index = folder.appendingPathComponent("model.safetensors.index.json")
+        try JSONSerialization.data(withJSONObject: ["metadata": [:], "weight_map": weightMap]).write(to: index)
+        let loaded = try ModelSource.load(folder.path)
+        #expect(loaded.sampleInput == nil)
+        let note = try #require(loaded.notes.first)
+        #expect(note.contains(index.path) && note.contains("lists model-00002-of-00002.safetensors, which is missing") && note.contains("lm_head.extra"))
+        let total = try #require(try Goldens.jsonLines("hf/qwen2-tiny/modules.jsonl").first?["recursive_param_numel"] as? Int)
+        #expect(loaded.module.parameters().reduce(0) { $0 + $1.count } == total)
+    }
+
     /// sentence-transformers' BERT folders keep the `embeddings.position_ids` buffer; transformers drops keys
     /// that name a buffer of the model, and so does nntop, without a note for a buffer it recomputes.
     @Test func bertFolderWithPositionIdsOpens() throws {

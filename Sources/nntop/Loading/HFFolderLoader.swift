@@ -15,6 +15,9 @@ enum HFFolderLoader {
 
     static func load(_ folder: URL, loading: WeightLoading) throws -> LoadedModel {
         let config = try readConfig(folder.appendingPathComponent("config.json"))
+        if let index = MissingShards.index(in: folder) {
+            return try MissingShards.tree(index: index, loading: loading, why: "shard files are missing")
+        }
         let weights = try CheckpointWeights(folder, loading: loading)
         let modelType = config["model_type"] as? String ?? "(none)"
         let device: Device = weights.isLazy ? .meta : .cpu
