@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Release builds generate code for the building machine's vector instructions (AVX2/FMA/F16C and wider):
+/// the hand-written SIMD kernels run about 3× faster than with the baseline x86-64 target, where
+/// `SIMD8<Float>` arithmetic can fall back to per-lane calls. `NNTOP_PORTABLE=1` builds for any x86-64 (a
+/// binary for other machines, or nntop as a versioned dependency, which SwiftPM refuses unsafe flags for).
+let hostVectorCode: [SwiftSetting] = Context.environment["NNTOP_PORTABLE"].map { !$0.isEmpty && $0 != "0" } == true
+    ? [] : [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
+
 let package = Package(
     name: "nntop",
     platforms: [.macOS(.v15)],
@@ -37,7 +44,8 @@ let package = Package(
             dependencies: [
                 "Checkpoints", "COpenBLAS",
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: hostVectorCode
         ),
         .target(name: "ExportedModels", dependencies: ["Checkpoints", "NNModules"]),
         .target(
@@ -50,7 +58,8 @@ let package = Package(
             dependencies: [
                 "NNModules", "ModelView",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
+            ],
+            swiftSettings: hostVectorCode
         ),
         .target(name: "ModelView"),
         .target(

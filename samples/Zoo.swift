@@ -66,7 +66,17 @@ public enum Zoo {
         llama("llama-13b", "LlamaForCausalLM, Llama-2-13B shape", .llama13B),
         llama("llama-70b", "LlamaForCausalLM, Llama-2-70B shape (grouped-query, 8 KV heads)", .llama70B),
         llama("llama-tiny", "LlamaForCausalLM, 2 layers of width 64, 4 heads on 2 KV heads", .tiny, tokens: 16, onMeta: false),
+        llama("qwen2-tiny", "Qwen2ForCausalLM, 2 layers of width 64, q/k/v biases, 4 heads on 2 KV heads",
+              .qwen2Tiny, tokens: 16, onMeta: false),
+        llama("mistral-tiny", "MistralForCausalLM, 2 layers of width 64, 4 heads on 2 KV heads", .mistralTiny,
+              tokens: 16, onMeta: false),
+        bert("roberta-tiny", "RobertaModel, 2 layers of width 64, vocabulary 320", .robertaTiny, tokens: 16),
+        ZooModel("distilbert-tiny", "DistilBertModel, 2 layers of width 64, vocabulary 320", inputNames: textInputs,
+                 build: { try DistilBertModel(.tiny) }, sampleInput: tokenIds(vocabulary: DistilBertConfig.tiny.vocabSize, tokens: 16)),
     ]
+
+    /// The forward arguments of the text models: `input_ids` by position, the others by keyword.
+    public static let textInputs = ["input_ids", "attention_mask", "token_type_ids", "position_ids"]
 
     public static func model(named name: String) -> ZooModel? {
         models.first { $0.name == name }
@@ -81,17 +91,17 @@ public enum Zoo {
     }
 
     static func gpt2(_ name: String, _ summary: String, _ config: GPT2Config, tokens: Int = 128, onMeta: Bool = false) -> ZooModel {
-        ZooModel(name, summary, onMeta: onMeta, inputNames: ["input_ids"], build: { try GPT2LMHeadModel(config) },
+        ZooModel(name, summary, onMeta: onMeta, inputNames: textInputs, build: { try GPT2LMHeadModel(config) },
                  sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
     }
 
     static func bert(_ name: String, _ summary: String, _ config: BertConfig, tokens: Int = 128) -> ZooModel {
-        ZooModel(name, summary, inputNames: ["input_ids"], build: { try BertModel(config) }, sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
+        ZooModel(name, summary, inputNames: textInputs, build: { try BertModel(config) }, sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
     }
 
     /// Llama checkpoints are billions of parameters: on meta unless tiny.
     static func llama(_ name: String, _ summary: String, _ config: LlamaConfig, tokens: Int = 128, onMeta: Bool = true) -> ZooModel {
-        ZooModel(name, summary, onMeta: onMeta, inputNames: ["input_ids"], build: { try LlamaForCausalLM(config) },
+        ZooModel(name, summary, onMeta: onMeta, inputNames: textInputs, build: { try LlamaForCausalLM(config) },
                  sampleInput: tokenIds(vocabulary: config.vocabSize, tokens: tokens))
     }
 }

@@ -2,7 +2,7 @@
 """Times the `nntop bench` models in PyTorch eager (CPU, inference mode) and in nntop, in one run with the
 same thread count, and prints nntop ÷ torch per model.
 
-    swift build -c release -Xswiftc -target-cpu -Xswiftc haswell
+    swift build -c release
     python3 scripts/bench-vs-torch.py --threads 2 --runs 20
     python3 scripts/bench-vs-torch.py resnet18 gpt2 --train-step --threads 2 --runs 10   # training steps
 

@@ -49,7 +49,7 @@ public struct ShardedSafetensors: Sendable {
     }
 
     /// `weight_map` in file order. Shard names must be plain file names in the index's folder.
-    static func weightMap(_ indexURL: URL) throws(CheckpointError) -> [(name: String, shard: String)] {
+    public static func weightMap(_ indexURL: URL) throws(CheckpointError) -> [(name: String, shard: String)] {
         let file = try FileBytes(contentsOf: indexURL)
         func broken(_ problem: String) -> CheckpointError {
             CheckpointError(file: indexURL.path, kind: .malformedArchive, message: "safetensors index: \(problem)")

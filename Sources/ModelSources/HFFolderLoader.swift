@@ -15,6 +15,9 @@ enum HFFolderLoader {
 
     static func load(_ folder: URL, loading: WeightLoading) throws -> LoadedModel {
         let config = try readConfig(folder.appendingPathComponent("config.json"))
+        if let index = MissingShards.index(in: folder) {
+            return try MissingShards.tree(index: index, loading: loading, why: "shard files are missing")
+        }
         let weights = try CheckpointWeights(folder, loading: loading)
         let modelType = config["model_type"] as? String ?? "(none)"
         let device: Device = weights.isLazy ? .meta : .cpu
@@ -30,7 +33,8 @@ enum HFFolderLoader {
         try TiedStateDictLoad.load(aligned.tensors, into: model, assign: weights.isLazy)
         let input = try TensorDefaults.$device.withValue(device) { try sampleInput(model, config: config) }
         return LoadedModel(name: folder.lastPathComponent, source: "hf:\(modelType) \(folder.path)", module: model,
-                           sampleInput: input, notes: aligned.notes + [weights.lazyNote].compactMap { $0 })
+                           sampleInput: input, notes: aligned.notes + [weights.lazyNote].compactMap { $0 },
+                           inputNames: model is PixelValuesModel ? ["pixel_values"] : Zoo.textInputs)
     }
 
     static func readConfig(_ url: URL) throws -> [String: Any] {

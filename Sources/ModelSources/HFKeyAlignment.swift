@@ -6,11 +6,16 @@ import NNModules
 /// `bert.…`, `cls.…`) loads into the bare base model, leaving the head's keys unused.
 enum HFKeyAlignment {
     /// transformers' `base_model_prefix` of each family the zoo builds.
-    static let basePrefix = ["gpt2": "transformer", "bert": "bert", "llama": "model", "vit": "vit"]
+    static let basePrefix = ["gpt2": "transformer", "bert": "bert", "roberta": "roberta", "distilbert": "distilbert",
+                             "llama": "model", "qwen2": "model", "mistral": "model", "vit": "vit"]
 
-    /// transformers' `_keys_to_ignore_on_load_unexpected`: buffers that old GPT-2 checkpoints saved (the
-    /// causal mask `attn.bias` and `attn.masked_bias`) and that today's classes recompute.
-    static let ignoredSuffixes = ["gpt2": [".attn.bias", ".attn.masked_bias"]]
+    /// transformers' `_keys_to_ignore_on_load_unexpected`: buffers that old checkpoints saved and today's
+    /// classes recompute — GPT-2's causal mask `attn.bias` and `attn.masked_bias`, and the per-layer rotary
+    /// `self_attn.rotary_emb.inv_freq` of Llama-family checkpoints from before the rotary embedding moved to
+    /// the model. Keys naming one of the model's own buffers (`embeddings.position_ids`, which
+    /// sentence-transformers' BERT folders keep) are dropped as well, as `_find_missing_and_unexpected_keys` does.
+    static let ignoredSuffixes = ["gpt2": [".attn.bias", ".attn.masked_bias"], "llama": [".rotary_emb.inv_freq"],
+                                  "qwen2": [".rotary_emb.inv_freq"], "mistral": [".rotary_emb.inv_freq"]]
 
     struct Result {
         let tensors: [(name: String, tensor: Tensor)]
@@ -36,7 +41,10 @@ enum HFKeyAlignment {
             }
         }
         let suffixes = ignoredSuffixes[modelType] ?? []
-        let ignored = result.map(\.name).filter { key in !expected.contains(key) && suffixes.contains { key.hasSuffix($0) } }
+        let buffers = Set(model.namedBuffers().map(\.0))
+        let ignored = result.map(\.name).filter { key in
+            !expected.contains(key) && (buffers.contains(key) || suffixes.contains { key.hasSuffix($0) })
+        }
         if !ignored.isEmpty {
             let skip = Set(ignored)
             result = result.filter { !skip.contains($0.name) }

@@ -12,13 +12,18 @@ public struct LoadedModel {
     /// How the model was obtained when that is not obvious (keys renamed or ignored, weights left unread,
     /// classes unknown): `summary` prints them under the table, other commands on stderr.
     public let notes: [String]
+    /// The forward's argument names an input file may hold (`input`; `input_ids`, `attention_mask`, ... for
+    /// text models; `pixel_values`), the first required.
+    public var inputNames: [String]
 
-    public init(name: String, source: String, module: Module, sampleInput: [Value]?, notes: [String]) {
+    public init(name: String, source: String, module: Module, sampleInput: [Value]?, notes: [String],
+                inputNames: [String] = ["input"]) {
         self.name = name
         self.source = source
         self.module = module
         self.sampleInput = sampleInput
         self.notes = notes
+        self.inputNames = inputNames
     }
 }
 

@@ -14,7 +14,7 @@ public enum ModelResolver {
             DefaultGenerator.manualSeed(0)
             let module = try entry.build(on: device)
             return LoadedModel(name: entry.name, source: "zoo:\(entry.name)", module: module,
-                               sampleInput: try entry.sampleInput(on: device), notes: [])
+                               sampleInput: try entry.sampleInput(on: device), notes: [], inputNames: entry.inputNames)
         }
         let url = URL(fileURLWithPath: argument)
         guard FileManager.default.fileExists(atPath: url.path) else {

@@ -1,8 +1,8 @@
 import NNModules
 
 /// A synthetic classification set shaped like a model's sample input: one fixed random prototype per class
-/// plus noise, so a model that learns sees its loss fall within a few steps (LeNet's "digits" are 1×28×28
-/// prototypes). Drawn from the default generator after seeding, so runs repeat.
+/// that the batch uses, plus noise, so a model that learns sees its loss fall within a few steps (LeNet's
+/// "digits" are 1×28×28 prototypes). Drawn from the default generator after seeding, so runs repeat.
 struct SyntheticClassification {
     let inputs: Tensor
     let labels: Tensor
@@ -11,7 +11,9 @@ struct SyntheticClassification {
         guard classes > 1 else { throw ModelLoadError(description: "the model's output has \(classes) class(es); training needs at least 2") }
         DefaultGenerator.manualSeed(seed)
         let itemShape = Array(sampleShape.dropFirst())
-        let prototypes = Tensor.randn([classes] + itemShape)
+        // Labels are `i % classes` for i < batch, so only min(classes, batch) prototypes are ever used: drawing all of them made
+        // an ImageNet classifier fill 1000 × 3×224×224 values before its first training step.
+        let prototypes = Tensor.randn([min(classes, batch)] + itemShape)
         let labelValues = (0..<batch).map { Double($0 % classes) }
         let noise = Tensor.randn([batch] + itemShape)
         var rows: [Tensor] = []

@@ -7,7 +7,8 @@ struct NNTop: ParsableCommand {
         commandName: "nntop",
         abstract: "top for neural networks: browse a model's module tree and profile it layer by layer.",
         subcommands: [TopCommand.self, AttachCommand.self, ListCommand.self, ReprCommand.self, SummaryCommand.self, ProfileCommand.self,
-                      RunCommand.self, TrainCommand.self, BenchCommand.self, FuzzCommand.self, BenchBrowseCommand.self],
+                      RunCommand.self, TrainCommand.self, BenchCommand.self, FuzzCommand.self, BenchBrowseCommand.self,
+                      BenchInitCommand.self],
         defaultSubcommand: TopCommand.self
     )
 }

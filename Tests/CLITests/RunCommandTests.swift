@@ -30,6 +30,20 @@ import Testing
         #expect(zip(mine.values, golden.values).allSatisfy { abs($0 - $1) <= 1e-4 * scale })
     }
 
+    /// A Hugging Face folder's `input_ids` and `attention_mask` reach the forward by keyword.
+    @Test func hfFolderTakesInputsByName() throws {
+        let out = Self.temporaryFile("qwen2.safetensors")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let folder = try Goldens.url("hf/qwen2-tiny")
+        let result = try NNTopBinary.run(["run", folder.path, "--input", folder.appendingPathComponent("input.safetensors").path,
+                                          "--output", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let mine = try Self.values(out, "logits")
+        let golden = try Self.values(folder.appendingPathComponent("output.safetensors"), "logits")
+        #expect(mine.shape == golden.shape)
+        #expect(zip(mine.values, golden.values).allSatisfy { abs($0 - $1) <= 1e-4 + 1e-4 * abs($1) })
+    }
+
     @Test func float64RunWritesFloat64() throws {
         let out = Self.temporaryFile("mlp64.safetensors")
         defer { try? FileManager.default.removeItem(at: out) }

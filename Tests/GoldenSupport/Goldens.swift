@@ -1,12 +1,12 @@
 import Foundation
 
-/// Locates `../shared/goldens` (recorded from real PyTorch) next to the repository, so every golden test
-/// reads the same files CI has. `NNTOP_GOLDENS` overrides the location.
+/// Locates the goldens (reference data recorded from real PyTorch): the repository's own copy in
+/// `Tests/Goldens`, so a plain clone tests anywhere. `NNTOP_GOLDENS` overrides the location.
 public enum Goldens {
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
         public var description: String {
-            "PyTorch goldens not found at \(path): clone next to ../shared or set NNTOP_GOLDENS"
+            "PyTorch goldens not found at \(path): refresh Tests/Goldens with scripts/sync-goldens or set NNTOP_GOLDENS"
         }
     }
 
@@ -18,7 +18,7 @@ public enum Goldens {
         if let env = ProcessInfo.processInfo.environment["NNTOP_GOLDENS"], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/goldens")
+        return repositoryRoot.appendingPathComponent("Tests/Goldens")
     }
 
     /// A file below the goldens root; throws `Missing` when it is not there.

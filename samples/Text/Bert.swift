@@ -16,6 +16,9 @@ public struct BertConfig: Sendable, Equatable {
     public var initializerRange = 0.02
     public var layerNormEps = 1e-12
     public var padTokenId: Int? = 0
+    /// The transformers family whose class names the modules report: `Bert`, or `Roberta` (BERT's code with
+    /// the position embedding registered last and position ids counted after `pad_token_id`).
+    public var family = "Bert"
 
     public init() {}
 
@@ -37,6 +40,13 @@ public struct BertConfig: Sendable, Equatable {
         padTokenId = json.keys.contains("pad_token_id") ? try c.optionalInt("pad_token_id") : padTokenId
     }
 
+    /// A `config.json` of `model_type` `roberta` (RobertaConfig's defaults differ from BERT's only in
+    /// `pad_token_id` 1, which every saved config carries).
+    public init(robertaJSON json: [String: Any]) throws {
+        try self.init(json: ["pad_token_id": 1].merging(json) { _, saved in saved })
+        family = "Roberta"
+    }
+
     /// bert-base-uncased.
     public static let base = BertConfig()
     /// The goldens' tiny configuration.
@@ -47,37 +57,77 @@ public struct BertConfig: Sendable, Equatable {
         return c
     }()
 
+    /// The goldens' `hf/roberta-tiny` configuration.
+    public static let robertaTiny: BertConfig = {
+        var c = BertConfig()
+        (c.vocabSize, c.hiddenSize, c.numHiddenLayers, c.numAttentionHeads) = (320, 64, 2, 4)
+        (c.intermediateSize, c.maxPositionEmbeddings, c.padTokenId, c.family) = (112, 64, 1, "Roberta")
+        return c
+    }()
+
     var headDim: Int { hiddenSize / numAttentionHeads }
 }
 
 /// transformers `BertEmbeddings`: word + token type + position embeddings, LayerNorm, dropout. The default
 /// position and token type ids are non-persistent buffers.
 public final class BertEmbeddings: Module {
+    public let config: BertConfig
+
     public init(_ config: BertConfig) throws {
+        self.config = config
         super.init()
+        reportFamily(self, config.family, "Embeddings")
         try addModule("word_embeddings", Embedding(config.vocabSize, config.hiddenSize, paddingIdx: config.padTokenId))
-        try addModule("position_embeddings", Embedding(config.maxPositionEmbeddings, config.hiddenSize))
+        let roberta = config.family == "Roberta"
+        if !roberta { try addModule("position_embeddings", Embedding(config.maxPositionEmbeddings, config.hiddenSize)) }
         try addModule("token_type_embeddings", Embedding(config.typeVocabSize, config.hiddenSize))
         try addModule("LayerNorm", LayerNorm(config.hiddenSize, eps: config.layerNormEps))
         try addModule("dropout", Dropout(p: config.hiddenDropoutProb))
+        if roberta {
+            try addModule("position_embeddings", Embedding(config.maxPositionEmbeddings, config.hiddenSize, paddingIdx: config.padTokenId))
+        }
         let positions = try Tensor.arange(0, config.maxPositionEmbeddings).expand([1, -1])
         try registerBuffer("position_ids", positions, persistent: false)
         try registerBuffer("token_type_ids", Tensor.zeros(positions.sizes, dtype: .int64), persistent: false)
     }
 
+    /// `forward(input_ids, token_type_ids=None, position_ids=None)`; the optional ids by keyword only.
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
-        let inputIds = try ForwardArguments(args, kwargs).tensor(0, "input_ids", of: self)
+        let arguments = ForwardArguments(args, kwargs)
+        let inputIds = try arguments.tensor(0, "input_ids", of: self)
         let (batch, length) = (inputIds.sizes[0], inputIds.sizes[1])
         guard let positions = buffer("position_ids"), let tokenTypes = buffer("token_type_ids") else {
             throw TorchError.attributeError("'BertEmbeddings' object has no attribute 'position_ids'")
         }
-        let positionIds = try positions.narrow(1, start: 0, length: length)
-        let tokenTypeIds = try tokenTypes.narrow(1, start: 0, length: length).expand([batch, length])
+        let defaultPositions = try config.family == "Roberta"
+            ? Self.robertaPositionIds(inputIds, padding: config.padTokenId ?? 1)
+            : positions.narrow(1, start: 0, length: length)
+        let positionIds = arguments.keyword("position_ids") ?? defaultPositions
+        let tokenTypeIds = try arguments.keyword("token_type_ids") ?? tokenTypes.narrow(1, start: 0, length: length).expand([batch, length])
         let inputsEmbeds = try child("word_embeddings", as: Embedding.self)(inputIds)
         var embeddings = try inputsEmbeds + (try child("token_type_embeddings", as: Embedding.self)(tokenTypeIds))
         embeddings = try embeddings + (try child("position_embeddings", as: Embedding.self)(positionIds))
         embeddings = try child("LayerNorm", as: LayerNorm.self)(embeddings)
         return .tensor(try child("dropout", as: Dropout.self)(embeddings))
+    }
+}
+
+extension BertEmbeddings {
+    /// transformers `create_position_ids_from_input_ids`: non-padding tokens count up from `padding + 1`,
+    /// padding tokens keep `padding` (`cumsum(ids != pad) * (ids != pad) + pad`).
+    static func robertaPositionIds(_ inputIds: Tensor, padding: Int) throws -> Tensor {
+        let length = inputIds.sizes[1]
+        if inputIds.isMeta { return Tensor.empty(inputIds.sizes, dtype: .int64, device: .meta) }
+        var positions = try inputIds.toDoubles()
+        for row in 0..<inputIds.sizes[0] {
+            var count = 0
+            for i in row * length..<(row + 1) * length {
+                let real = positions[i] != Double(padding)
+                if real { count += 1 }
+                positions[i] = Double(real ? count + padding : padding)
+            }
+        }
+        return try Tensor(positions, shape: inputIds.sizes, dtype: .int64).to(device: inputIds.device)
     }
 }
 
@@ -92,6 +142,7 @@ public final class BertSelfAttention: Module {
         }
         self.config = config
         super.init()
+        reportFamily(self, config.family, "SelfAttention")
         for name in ["query", "key", "value"] { try addModule(name, Linear(config.hiddenSize, config.hiddenSize)) }
         try addModule("dropout", Dropout(p: config.attentionProbsDropoutProb))
     }
@@ -131,6 +182,7 @@ private func addDenseNormDropout(_ module: Module, _ inFeatures: Int, _ config: 
 public final class BertSelfOutput: Module {
     public init(_ config: BertConfig) throws {
         super.init()
+        reportFamily(self, config.family, "SelfOutput")
         try addDenseNormDropout(self, config.hiddenSize, config)
     }
 
@@ -141,6 +193,7 @@ public final class BertSelfOutput: Module {
 public final class BertAttention: Module {
     public init(_ config: BertConfig) throws {
         super.init()
+        reportFamily(self, config.family, "Attention")
         try addModule("self", BertSelfAttention(config))
         try addModule("output", BertSelfOutput(config))
     }
@@ -158,6 +211,7 @@ public final class BertAttention: Module {
 public final class BertIntermediate: Module {
     public init(_ config: BertConfig) throws {
         super.init()
+        reportFamily(self, config.family, "Intermediate")
         try addModule("dense", Linear(config.hiddenSize, config.intermediateSize))
         try addModule("intermediate_act_fn", HFActivation.make(config.hiddenAct))
     }
@@ -171,6 +225,7 @@ public final class BertIntermediate: Module {
 public final class BertOutput: Module {
     public init(_ config: BertConfig) throws {
         super.init()
+        reportFamily(self, config.family, "Output")
         try addDenseNormDropout(self, config.intermediateSize, config)
     }
 
@@ -181,6 +236,7 @@ public final class BertOutput: Module {
 public final class BertLayer: Module {
     public init(_ config: BertConfig) throws {
         super.init()
+        reportFamily(self, config.family, "Layer")
         try addModule("attention", BertAttention(config))
         try addModule("intermediate", BertIntermediate(config))
         try addModule("output", BertOutput(config))
@@ -197,13 +253,16 @@ public final class BertLayer: Module {
 public final class BertEncoder: Module {
     public init(_ config: BertConfig) throws {
         super.init()
+        reportFamily(self, config.family, "Encoder")
         try addModule("layer", ModuleList(try (0..<config.numHiddenLayers).map { _ in try BertLayer(config) }))
     }
 
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
-        var hidden = try ForwardArguments(args, kwargs).tensor(0, "hidden_states", of: self)
+        let arguments = ForwardArguments(args, kwargs)
+        var hidden = try arguments.tensor(0, "hidden_states", of: self)
+        let mask = arguments.keyword("attention_mask")
         for layer in try child("layer", as: ModuleList.self).items {
-            hidden = try layer.call([.tensor(hidden)]).output()
+            hidden = try layer.call([.tensor(hidden)], kwargs: mask.map { ["attention_mask": .tensor($0)] } ?? [:]).output()
         }
         return .dict(["last_hidden_state": .tensor(hidden)])
     }
@@ -213,6 +272,7 @@ public final class BertEncoder: Module {
 public final class BertPooler: Module {
     public init(_ config: BertConfig) throws {
         super.init()
+        reportFamily(self, config.family, "Pooler")
         try addModule("dense", Linear(config.hiddenSize, config.hiddenSize))
         try addModule("activation", Tanh())
     }
@@ -229,15 +289,26 @@ public final class BertModel: Module {
     public init(_ config: BertConfig) throws {
         self.config = config
         super.init()
+        reportFamily(self, config.family, "Model")
         try addModule("embeddings", BertEmbeddings(config))
         try addModule("encoder", BertEncoder(config))
         try addModule("pooler", BertPooler(config))
         try WeightInit.huggingFace(self, std: config.initializerRange)
     }
 
+    /// `forward(input_ids, attention_mask=None, token_type_ids=None, position_ids=None)`: the optional inputs
+    /// by keyword only; a 0/1 `attention_mask` becomes the additive mask of transformers' eager attention
+    /// (`finfo.min` on padded keys).
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
-        let embeddings = try child("embeddings", as: BertEmbeddings.self).call(args, kwargs: kwargs).output()
-        let sequence = try child("encoder", as: BertEncoder.self).call([.tensor(embeddings)]).field("last_hidden_state")
+        let arguments = ForwardArguments(args, kwargs)
+        let inputIds = try arguments.tensor(0, "input_ids", of: self)
+        var embeddingKwargs: Kwargs = [:]
+        for name in ["token_type_ids", "position_ids"] { embeddingKwargs[name] = kwargs[name] }
+        let embeddings = try child("embeddings", as: BertEmbeddings.self).call([.tensor(inputIds)], kwargs: embeddingKwargs).output()
+        let mask = try Attention.additiveMask(length: inputIds.sizes[1], causal: false,
+                                              attentionMask: arguments.keyword("attention_mask"), like: embeddings)
+        let sequence = try child("encoder", as: BertEncoder.self)
+            .call([.tensor(embeddings)], kwargs: mask.map { ["attention_mask": .tensor($0)] } ?? [:]).field("last_hidden_state")
         let pooled = try child("pooler", as: BertPooler.self)(sequence)
         return .dict(["last_hidden_state": .tensor(sequence), "pooler_output": .tensor(pooled)])
     }

@@ -160,15 +160,19 @@ public final class GPT2Model: Module {
     }
 
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
-        let inputIds = try ForwardArguments(args, kwargs).tensor(0, "input_ids", of: self)
+        let arguments = ForwardArguments(args, kwargs)
+        let inputIds = try arguments.tensor(0, "input_ids", of: self)
         let length = inputIds.sizes[1]
-        let positionIds = try Tensor.arange(0, length, device: inputIds.device).unsqueeze(0)
+        let positionIds = try arguments.keyword("position_ids") ?? Tensor.arange(0, length, device: inputIds.device).unsqueeze(0)
         let inputsEmbeds = try child("wte", as: Embedding.self)(inputIds)
-        let positionEmbeds = try child("wpe", as: Embedding.self)(positionIds)
-        var hidden = try child("drop", as: Dropout.self)(try inputsEmbeds + positionEmbeds)
-        let mask = try Attention.causalMask(length: length, like: hidden)
+        var embeddings = try inputsEmbeds + (try child("wpe", as: Embedding.self)(positionIds))
+        if let tokenTypeIds = arguments.keyword("token_type_ids") {
+            embeddings = try embeddings + (try child("wte", as: Embedding.self)(tokenTypeIds))
+        }
+        var hidden = try child("drop", as: Dropout.self)(embeddings)
+        let mask = try Attention.additiveMask(length: length, causal: true, attentionMask: arguments.keyword("attention_mask"), like: hidden)
         for block in try child("h", as: ModuleList.self).items {
-            hidden = try block.call([.tensor(hidden)], kwargs: ["attention_mask": .tensor(mask)]).output()
+            hidden = try block.call([.tensor(hidden)], kwargs: mask.map { ["attention_mask": .tensor($0)] } ?? [:]).output()
         }
         return .dict(["last_hidden_state": .tensor(try child("ln_f", as: LayerNorm.self)(hidden))])
     }

@@ -72,7 +72,8 @@ public struct HFConfigReader {
 }
 
 /// The Hugging Face model families the zoo implements, built from a `config.json` dictionary by `model_type`
-/// (GPT-2 and Llama as causal language models, BERT as the bare encoder, ViT as its `architectures` say),
+/// (GPT-2, Llama, Qwen2 and Mistral as causal language models, BERT, RoBERTa and DistilBERT as bare encoders,
+/// ViT as its `architectures` say),
 /// so checkpoint folders can be instantiated before their weights are loaded.
 public enum HFModels {
     public static func build(config json: [String: Any]) throws -> Module {
@@ -80,7 +81,10 @@ public enum HFModels {
         switch try reader.string("model_type", "") {
         case "gpt2": return try GPT2LMHeadModel(GPT2Config(json: json))
         case "bert": return try BertModel(BertConfig(json: json))
+        case "roberta": return try BertModel(BertConfig(robertaJSON: json))
+        case "distilbert": return try DistilBertModel(DistilBertConfig(json: json))
         case "llama": return try LlamaForCausalLM(LlamaConfig(json: json))
+        case "qwen2", "mistral": return try LlamaForCausalLM(LlamaConfig(json: json, modelType: reader.string("model_type", "")))
         case "vit": return try vit(ViTConfig(json: json), architectures: reader.strings("architectures") ?? [])
         case let other: throw HFConfigError.unsupported("model_type '\(other)'")
         }

@@ -23,6 +23,13 @@ public struct LlamaConfig: Sendable, Equatable {
     public var initializerRange = 0.02
     public var tieWordEmbeddings = false
     public var padTokenId: Int?
+    /// The transformers family whose class names the modules report: `Llama`, `Qwen2` or `Mistral` (their
+    /// modeling code is Llama's, with the differences below).
+    public var family = "Llama"
+    /// Qwen2: biases on the query, key and value projections (not on the output projection).
+    public var qkvBias = false
+    /// Mistral: each query attends only the last `sliding_window` keys (nil: all earlier keys).
+    public var slidingWindow: Int?
 
     public init() {}
 
@@ -53,6 +60,24 @@ public struct LlamaConfig: Sendable, Equatable {
         if ropeType != "default" { throw HFConfigError.unsupported("rope_type '\(ropeType)'") }
     }
 
+    /// A `config.json` of `model_type` `qwen2` (q/k/v biases; sliding windows only with `use_sliding_window`,
+    /// which the zoo does not implement) or `mistral` (`sliding_window`, null for none).
+    public init(json: [String: Any], modelType: String) throws {
+        try self.init(json: json)
+        let c = HFConfigReader(json)
+        switch modelType {
+        case "qwen2":
+            family = "Qwen2"
+            qkvBias = true
+            try c.requireOff("use_sliding_window")
+        case "mistral":
+            family = "Mistral"
+            slidingWindow = try c.optionalInt("sliding_window")
+        default:
+            throw HFConfigError.unsupported("model_type '\(modelType)'")
+        }
+    }
+
     /// LlamaConfig() defaults: the Llama-2-7B shape (the goldens' llama-7b).
     public static let llama7B = LlamaConfig()
     /// Llama-2-13B's shape; other fields as LlamaConfig's defaults.
@@ -65,6 +90,17 @@ public struct LlamaConfig: Sendable, Equatable {
         (c.vocabSize, c.maxPositionEmbeddings) = (1000, 128)
         return c
     }()
+
+    /// The goldens' `hf/qwen2-tiny` and `hf/mistral-tiny` configurations.
+    public static let qwen2Tiny = LlamaConfig.familyTiny("Qwen2")
+    public static let mistralTiny = LlamaConfig.familyTiny("Mistral")
+
+    static func familyTiny(_ family: String) -> LlamaConfig {
+        var c = LlamaConfig(hidden: 64, intermediate: 112, layers: 2, heads: 4, kvHeads: 2)
+        (c.vocabSize, c.maxPositionEmbeddings, c.family) = (320, 64, family)
+        if family == "Qwen2" { c.qkvBias = true } else { c.slidingWindow = 4096 }
+        return c
+    }
 
     init(hidden: Int, intermediate: Int, layers: Int, heads: Int, kvHeads: Int? = nil) {
         hiddenSize = hidden
@@ -80,9 +116,10 @@ public struct LlamaConfig: Sendable, Equatable {
 public final class LlamaRMSNorm: Module {
     public let varianceEpsilon: Double
 
-    public init(_ hiddenSize: Int, eps: Double = 1e-6) throws {
+    public init(_ hiddenSize: Int, eps: Double = 1e-6, family: String = "Llama") throws {
         varianceEpsilon = eps
         super.init()
+        reportFamily(self, family, "RMSNorm")
         try registerParameter("weight", Parameter(Tensor.ones([hiddenSize])))
     }
 
@@ -107,6 +144,7 @@ public final class LlamaRotaryEmbedding: Module {
 
     public init(_ config: LlamaConfig) throws {
         super.init()
+        reportFamily(self, config.family, "RotaryEmbedding")
         let dim = config.headDim
         // PyTorch computes it in float32: arange(0, dim, 2).float() / dim, then base ** that, then 1 / that.
         let values = stride(from: 0, to: dim, by: 2).map { i in
@@ -160,10 +198,11 @@ public final class LlamaAttention: Module {
         self.config = config
         self.layerIdx = layerIdx
         super.init()
-        let hd = config.headDim
-        try addModule("q_proj", Linear(config.hiddenSize, config.numAttentionHeads * hd, bias: config.attentionBias))
-        try addModule("k_proj", Linear(config.hiddenSize, config.numKeyValueHeads * hd, bias: config.attentionBias))
-        try addModule("v_proj", Linear(config.hiddenSize, config.numKeyValueHeads * hd, bias: config.attentionBias))
+        reportFamily(self, config.family, "Attention")
+        let hd = config.headDim, qkvBias = config.attentionBias || config.qkvBias
+        try addModule("q_proj", Linear(config.hiddenSize, config.numAttentionHeads * hd, bias: qkvBias))
+        try addModule("k_proj", Linear(config.hiddenSize, config.numKeyValueHeads * hd, bias: qkvBias))
+        try addModule("v_proj", Linear(config.hiddenSize, config.numKeyValueHeads * hd, bias: qkvBias))
         try addModule("o_proj", Linear(config.numAttentionHeads * hd, config.hiddenSize, bias: config.attentionBias))
     }
 
@@ -196,6 +235,7 @@ public final class LlamaAttention: Module {
 public final class LlamaMLP: Module {
     public init(_ config: LlamaConfig) throws {
         super.init()
+        reportFamily(self, config.family, "MLP")
         try addModule("gate_proj", Linear(config.hiddenSize, config.intermediateSize, bias: config.mlpBias))
         try addModule("up_proj", Linear(config.hiddenSize, config.intermediateSize, bias: config.mlpBias))
         try addModule("down_proj", Linear(config.intermediateSize, config.hiddenSize, bias: config.mlpBias))
@@ -213,10 +253,11 @@ public final class LlamaMLP: Module {
 public final class LlamaDecoderLayer: Module {
     public init(_ config: LlamaConfig, layerIdx: Int) throws {
         super.init()
+        reportFamily(self, config.family, "DecoderLayer")
         try addModule("self_attn", LlamaAttention(config, layerIdx: layerIdx))
         try addModule("mlp", LlamaMLP(config))
-        try addModule("input_layernorm", LlamaRMSNorm(config.hiddenSize, eps: config.rmsNormEps))
-        try addModule("post_attention_layernorm", LlamaRMSNorm(config.hiddenSize, eps: config.rmsNormEps))
+        try addModule("input_layernorm", LlamaRMSNorm(config.hiddenSize, eps: config.rmsNormEps, family: config.family))
+        try addModule("post_attention_layernorm", LlamaRMSNorm(config.hiddenSize, eps: config.rmsNormEps, family: config.family))
     }
 
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
@@ -241,21 +282,26 @@ public final class LlamaModel: Module {
     public init(_ config: LlamaConfig) throws {
         self.config = config
         super.init()
+        reportFamily(self, config.family, "Model")
         try addModule("embed_tokens", Embedding(config.vocabSize, config.hiddenSize, paddingIdx: config.padTokenId))
         try addModule("layers", ModuleList(try (0..<config.numHiddenLayers).map { try LlamaDecoderLayer(config, layerIdx: $0) }))
-        try addModule("norm", LlamaRMSNorm(config.hiddenSize, eps: config.rmsNormEps))
+        try addModule("norm", LlamaRMSNorm(config.hiddenSize, eps: config.rmsNormEps, family: config.family))
         try addModule("rotary_emb", LlamaRotaryEmbedding(config))
     }
 
     override public func forward(_ args: [Value], kwargs: Kwargs) throws -> Value {
-        let inputIds = try ForwardArguments(args, kwargs).tensor(0, "input_ids", of: self)
+        let arguments = ForwardArguments(args, kwargs)
+        let inputIds = try arguments.tensor(0, "input_ids", of: self)
         let length = inputIds.sizes[1]
         var hidden = try child("embed_tokens", as: Embedding.self)(inputIds)
-        let positionIds = try Tensor.arange(0, length, device: inputIds.device).unsqueeze(0)
-        let mask = try Attention.causalMask(length: length, like: hidden)
+        let positionIds = try arguments.keyword("position_ids") ?? Tensor.arange(0, length, device: inputIds.device).unsqueeze(0)
+        let mask = try Attention.additiveMask(length: length, causal: true, slidingWindow: config.slidingWindow,
+                                              attentionMask: arguments.keyword("attention_mask"), like: hidden)
         let rotary = try child("rotary_emb", as: LlamaRotaryEmbedding.self).call([.tensor(hidden), .tensor(positionIds)])
         for layer in try child("layers", as: ModuleList.self).items {
-            hidden = try layer.call([.tensor(hidden)], kwargs: ["attention_mask": .tensor(mask), "position_embeddings": rotary]).output()
+            var layerKwargs: Kwargs = ["position_embeddings": rotary]
+            if let mask { layerKwargs["attention_mask"] = .tensor(mask) }
+            hidden = try layer.call([.tensor(hidden)], kwargs: layerKwargs).output()
         }
         return .dict(["last_hidden_state": .tensor(try child("norm", as: LlamaRMSNorm.self)(hidden))])
     }
@@ -268,6 +314,7 @@ public final class LlamaForCausalLM: Module {
     public init(_ config: LlamaConfig) throws {
         self.config = config
         super.init()
+        reportFamily(self, config.family, "ForCausalLM")
         let model = try LlamaModel(config)
         try addModule("model", model)
         let embedding = config.tieWordEmbeddings ? try model.child("embed_tokens", as: Embedding.self) : nil

@@ -22,6 +22,10 @@ struct ForwardArguments {
     }
 
     func optionalTensor(_ index: Int, _ name: String) -> Tensor? { value(index, name)?.tensor }
+
+    /// A keyword-only argument (transformers' optional inputs: `attention_mask`, `token_type_ids`,
+    /// `position_ids`): their positions differ between families, so nntop passes them by name only.
+    func keyword(_ name: String) -> Tensor? { kwargs[name]?.tensor }
 }
 
 extension Value {
@@ -48,18 +52,55 @@ extension Value {
     }
 }
 
+/// Makes `module` report transformers' class name for `family` (`Qwen2` + `Attention`) where one Swift class
+/// stands for several transformers families of identical code (Llama for Qwen2 and Mistral, BERT for RoBERTa).
+/// The Swift class's own family (`Llama`, `Bert`) keeps the Swift name.
+func reportFamily(_ module: Module, _ family: String, _ suffix: String) {
+    if family + suffix != module.typeName { module.classNameOverride = family + suffix }
+}
+
 /// Attention helpers shared by the Hugging Face families, as in transformers' eager attention code.
 enum Attention {
-    /// The additive causal mask `[1, 1, q, q]`: 0 on and below the diagonal, the dtype's lowest value above
-    /// (transformers' `create_causal_mask` for eager attention without padding).
-    static func causalMask(length: Int, like reference: Tensor) throws -> Tensor {
-        let lowest: Double
-        switch reference.dtype {
-        case .float64: lowest = -Double.greatestFiniteMagnitude
-        case .float16: lowest = -Double(Float16.greatestFiniteMagnitude)
-        default: lowest = -Double(Float.greatestFiniteMagnitude)
+    /// The additive mask eager attention adds to its scores, `[batch, 1, q, q]` (`[1, 1, q, q]` without an
+    /// `attention_mask`): 0 where query i may attend key j, the dtype's lowest value (`finfo.min`) elsewhere —
+    /// transformers' `create_causal_mask` (`causal`, with `slidingWindow`: only the last `window` keys) and
+    /// `create_bidirectional_mask`, which also mask the keys whose `attention_mask` is 0 (padding).
+    /// - Throws: when `attentionMask` is not `[batch, q]`.
+    static func additiveMask(length: Int, causal: Bool, slidingWindow: Int? = nil, attentionMask: Tensor?,
+                             like reference: Tensor) throws -> Tensor? {
+        guard causal || attentionMask != nil else { return nil }
+        let batch = attentionMask?.sizes.first ?? 1
+        if let attentionMask, attentionMask.sizes != [batch, length] {
+            throw TorchError.valueError("attention_mask of shape \(attentionMask.sizes) does not match input_ids of length \(length)")
         }
-        return try Tensor.full([1, 1, length, length], lowest, dtype: reference.dtype, device: reference.device).triu(diagonal: 1)
+        let shape = [batch, 1, length, length]
+        if reference.isMeta || attentionMask?.isMeta == true {
+            return Tensor.empty(shape, dtype: reference.dtype, device: reference.device)
+        }
+        let keep = try attentionMask?.toDoubles()
+        var values = [Double](repeating: 0, count: batch * length * length)
+        let lowest = lowestValue(reference.dtype)
+        for b in 0..<batch {
+            for i in 0..<length {
+                for j in 0..<length {
+                    let padded = keep.map { $0[b * length + j] == 0 } ?? false
+                    let future = causal && j > i
+                    let outsideWindow = slidingWindow.map { i - j >= $0 } ?? false
+                    if padded || future || outsideWindow { values[(b * length + i) * length + j] = lowest }
+                }
+            }
+        }
+        return try Tensor(values, shape: shape, dtype: reference.dtype).to(device: reference.device)
+    }
+
+    /// torch.finfo(dtype).min.
+    static func lowestValue(_ dtype: DType) -> Double {
+        switch dtype {
+        case .float64: -Double.greatestFiniteMagnitude
+        case .float16: -Double(Float16.greatestFiniteMagnitude)
+        case .bfloat16: -Double(Float(bitPattern: 0xFF7F_0000))
+        default: -Double(Float.greatestFiniteMagnitude)
+        }
     }
 
     /// `[batch, seq, heads·dim]` → `[batch, heads, seq, dim]`.

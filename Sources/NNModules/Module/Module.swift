@@ -15,8 +15,10 @@ open class Module: CustomStringConvertible {
     public internal(set) var plainAttributes: OrderedDictionary<String, Value> = [:]
 
     var hooks = HookTables()
-    /// Set by lazy modules once materialized: PyTorch swaps `__class__` (LazyLinear → Linear).
-    var classNameOverride: String?
+    /// The class name PyTorch reports when it is not the Swift class's: a lazy module once materialized
+    /// (PyTorch swaps `__class__`, LazyLinear → Linear), or one Swift class standing for several classes of
+    /// identical code (transformers' `Qwen2Attention` and `MistralAttention` are `LlamaAttention` renamed).
+    public var classNameOverride: String?
     /// The class a lazy module becomes once materialized (torch `cls_to_become`).
     var lazyClassName: String?
 

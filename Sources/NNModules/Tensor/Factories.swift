@@ -96,8 +96,14 @@ extension Tensor {
         assign([Double](repeating: value, count: count))
     }
 
+    /// PyTorch's CPU uniform_ (one Mersenne Twister draw per element); large float32 tensors take
+    /// `RandomFill`'s parallel path instead.
     func uniformUnchecked(_ from: Double, _ to: Double) {
         guard storage != nil else { return }
+        if let seed = RandomFill.streamSeed(for: self) {
+            RandomFill.fill(elementPointer(Float.self), count: count, seed: seed, .uniform(from: Float(from), to: Float(to)))
+            return
+        }
         let n = count
         let values: [Double] = DefaultGenerator.withGenerator { gen in
             if dtype == .float64 {
@@ -110,8 +116,13 @@ extension Tensor {
 
     /// PyTorch's CPU normal_: for 16 or more elements, uniform fill then Box–Muller in blocks of 16
     /// (recomputing the last block when the count is not a multiple of 16); fewer use the scalar path.
+    /// Large float32 tensors take `RandomFill`'s parallel path instead.
     func normalUnchecked(mean: Double, std: Double) {
         guard storage != nil else { return }
+        if let seed = RandomFill.streamSeed(for: self) {
+            RandomFill.fill(elementPointer(Float.self), count: count, seed: seed, .normal(mean: Float(mean), std: Float(std)))
+            return
+        }
         let n = count
         let values: [Double] = DefaultGenerator.withGenerator { gen in
             if n < 16 {

@@ -95,6 +95,16 @@ public enum DefaultGenerator {
 
     @TaskLocal static var forked: Fork?
 
+    /// Whether fills draw PyTorch's exact sequence whatever the tensor's size (see `RandomFill.streamSeed`).
+    @TaskLocal public static var torchSequence = false
+
+    /// Runs `body` with every `uniform_`/`normal_`/`rand`/`randn` drawing element by element from the
+    /// Mersenne Twister exactly as PyTorch's CPU generator does, large tensors included (serial and slow), for
+    /// code that must reproduce values PyTorch drew after `torch.manual_seed`.
+    public static func withTorchSequence<T>(_ body: () throws -> T) rethrows -> T {
+        try $torchSequence.withValue(true, operation: body)
+    }
+
     /// torch: `with torch.random.fork_rng(): torch.manual_seed(seed); ...` — `body` draws from its own
     /// generator seeded with `seed`; the process-wide generator is neither used nor changed.
     public static func forkRNG<T>(seed: UInt64, _ body: () throws -> T) rethrows -> T {

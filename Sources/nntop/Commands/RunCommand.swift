@@ -36,15 +36,16 @@ struct RunCommand: ParsableCommand {
                 try module.loadStateDict(try stateDict.fillingTiedKeys(of: module))
             }
             if computeType == .float64 { try module.double() }
-            let names = (loaded.module as? ExportedProgramModule)?.inputNames ?? Zoo.model(named: loaded.name)?.inputNames ?? ["input"]
-            guard let arguments = try input.map({ try Self.readInputs($0, names: names) }) ?? loaded.sampleInput else {
+            let names = (loaded.module as? ExportedProgramModule)?.inputNames ?? loaded.inputNames
+            guard let arguments = try input.map({ try Self.readInputs($0, names: names) }) ?? loaded.sampleInput.map({ (args: $0, kwargs: [:]) }) else {
                 throw ModelLoadError(description: "\(model): no architecture is known, so there is nothing to run")
             }
-            let inputs = try arguments.map { value -> Value in
+            func converted(_ value: Value) throws -> Value {
                 guard let tensor = value.tensor, tensor.isFloatingPoint else { return value }
                 return .tensor(try tensor.to(dtype: computeType))
             }
-            let result = try GradMode.noGrad { try module.call(inputs) }
+            let args = try arguments.args.map(converted), kwargs = try arguments.kwargs.mapValues(converted)
+            let result = try GradMode.noGrad { try module.call(args, kwargs: kwargs) }
             let outputs = Self.namedOutputs(result)
             if let output {
                 let entries = try outputs.mapValues { try $0.safetensorsEntry() }
@@ -56,19 +57,23 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// The forward arguments, in order, from a safetensors file holding exactly `names`.
-    static func readInputs(_ path: String, names: [String]) throws -> [Value] {
+    /// The forward arguments from a safetensors file whose tensors are named like them: the first of `names`
+    /// is required, the others optional. `nn.Module.forward(input)` gets its tensor by position; text models
+    /// get every tensor by keyword (`input_ids=`, `attention_mask=`, ...), as their optional arguments sit at
+    /// different positions in each transformers family.
+    static func readInputs(_ path: String, names: [String]) throws -> (args: [Value], kwargs: Kwargs) {
         let tensors = StateDict(checkpoint: try Checkpoint.open(URL(fileURLWithPath: path)))
         let unknown = tensors.keys.filter { !names.contains($0) }
         guard unknown.isEmpty else {
             throw ModelLoadError(description: "\(path): unexpected input tensor(s) \(unknown.joined(separator: ", ")); the model takes \(names.joined(separator: ", "))")
         }
-        return try names.map { name in
-            guard let tensor = tensors.tensor(name) else {
-                throw ModelLoadError(description: "\(path): missing input tensor '\(name)'")
-            }
-            return .tensor(tensor)
+        guard let first = names.first, let primary = tensors.tensor(first) else {
+            throw ModelLoadError(description: "\(path): missing input tensor '\(names.first ?? "input")'")
         }
+        if first == "input" { return ([.tensor(primary)], [:]) }
+        var kwargs: Kwargs = [:]
+        for name in names { kwargs[name] = tensors.tensor(name).map { .tensor($0) } }
+        return ([], kwargs)
     }
 
     /// Outputs by PyTorch's names: `output` for a bare tensor, else the model output's fields.
