@@ -4,6 +4,7 @@ import GoldenSupport
 import ModelZoo
 import NNModules
 import Testing
+import ModelSources
 @testable import nntop
 
 /// The goldens' Hugging Face folders (`hf/<name>/`, written by `save_pretrained`) open as the class their
@@ -23,7 +24,7 @@ import Testing
 
     @Test(arguments: folders)
     func opensWithTransformersModules(name: String) throws {
-        let loaded = try ModelSource.load(try Goldens.url("hf/\(name)").path)
+        let loaded = try ModelResolver.load(try Goldens.url("hf/\(name)").path)
         #expect(loaded.notes.isEmpty, "\(loaded.notes)")
         try Self.expectModules(loaded.module, equal: name)
     }
@@ -37,20 +38,21 @@ import Testing
     /// Name, class, own parameter count, own buffers and children of every `named_modules()` row.
     static func expectModules(_ model: Module, equal name: String) throws {
         let golden = try Goldens.jsonLines("hf/\(name)/modules.jsonl")
-        let records = model.moduleRecords()
-        #expect(records.count == golden.count)
-        for (record, row) in zip(records, golden) {
-            #expect(record.name == row["name"] as? String)
-            #expect(record.className == row["class"] as? String, "\(record.name)")
-            #expect(record.ownParamNumel == row["own_param_numel"] as? Int, "\(record.name)")
-            #expect(record.ownBufferCount == row["own_buffer_count"] as? Int, "\(record.name)")
-            #expect(record.children == row["children"] as? [String], "\(record.name)")
+        let rows = try StructureGolden.rows(of: model)
+        #expect(rows.count == golden.count)
+        for (mine, row) in zip(rows, golden) {
+            let name = mine["name"] as? String ?? "?"
+            #expect(name == row["name"] as? String)
+            #expect(mine["class"] as? String == row["class"] as? String, "\(name)")
+            #expect(mine["own_param_numel"] as? Int == row["own_param_numel"] as? Int, "\(name)")
+            #expect(mine["own_buffer_count"] as? Int == row["own_buffer_count"] as? Int, "\(name)")
+            #expect(mine["children"] as? [String] == row["children"] as? [String], "\(name)")
         }
     }
 
     @Test(arguments: folders)
     func paddedBatchEqualsTransformers(name: String) throws {
-        let loaded = try ModelSource.load(try Goldens.url("hf/\(name)").path)
+        let loaded = try ModelResolver.load(try Goldens.url("hf/\(name)").path)
         let inputs = try Goldens.tensors("hf/\(name)/input.safetensors")
         let kwargs: Kwargs = [
             "input_ids": .tensor(try Self.tensor(try #require(inputs["input_ids"]))),
@@ -107,7 +109,7 @@ import Testing
         weightMap["lm_head.extra"] = "model-00002-of-00002.safetensors"
         let index = folder.appendingPathComponent("model.safetensors.index.json")
         try JSONSerialization.data(withJSONObject: ["metadata": [:], "weight_map": weightMap]).write(to: index)
-        let loaded = try ModelSource.load(folder.path)
+        let loaded = try ModelResolver.load(folder.path)
         #expect(loaded.sampleInput == nil)
         let note = try #require(loaded.notes.first)
         #expect(note.contains(index.path) && note.contains("lists model-00002-of-00002.safetensors, which is missing") && note.contains("lm_head.extra"))
@@ -135,7 +137,7 @@ import Testing
         let config: [String: Any] = ["model_type": "bert", "vocab_size": 1000, "hidden_size": 64, "num_hidden_layers": 2,
                                      "num_attention_heads": 2, "intermediate_size": 128, "max_position_embeddings": 128]
         try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
-        let loaded = try ModelSource.load(folder.path)
+        let loaded = try ModelResolver.load(folder.path)
         #expect(loaded.module.typeName == "BertModel")
         #expect(loaded.notes.allSatisfy { $0.contains("embeddings.position_ids") })
     }
