@@ -1,0 +1,22 @@
+"""nntop_agent: lets `nntop attach` (or `python -m nntop_agent.client`) watch a running PyTorch model.
+
+    import nntop_agent
+    agent = nntop_agent.attach(model)       # returns at once; no hook until a viewer connects
+    agent.watch_optimizer(opt)
+    ... agent.log(loss=loss) ...
+
+Protocol and formats: docs/schema.md ("Attach protocol").
+"""
+__version__ = "0.1.0"
+
+from ._agent import Agent, AgentError, attach, current, socket_dir  # noqa: E402
+
+
+def log(loss=None, **kw):
+    """Reports a loss to the current agent (no-op without one)."""
+    a = current()
+    if a is not None:
+        a.log(loss=loss, **kw)
+
+
+__all__ = ["Agent", "AgentError", "attach", "current", "log", "socket_dir", "__version__"]
