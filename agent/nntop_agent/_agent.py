@@ -83,6 +83,8 @@ class _Conn:
         self.wlock = threading.Lock()
         self.outbox = queue.SimpleQueue()
         self.closed = threading.Event()
+        self.slock = threading.Lock()
+        self.sock_closed = False
         self.buf = b""
 
     def send(self, obj):
@@ -98,8 +100,11 @@ class _Conn:
                 return False
 
     def close(self):
-        if not self.closed.is_set():
-            self.closed.set()
+        self.closed.set()
+        with self.slock:
+            if self.sock_closed:
+                return
+            self.sock_closed = True
             try:
                 self.sock.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -411,10 +416,15 @@ class Agent:
                     conn.close()
                     return
             s.settimeout(None)
-            with self.lock:
-                busy = self.conn is not None or self.closed
-                if not busy:
-                    self.conn = conn
+            deadline = time.monotonic() + 2.0  # a viewer that just left may still be being torn down
+            while True:
+                with self.lock:
+                    busy = self.conn is not None or self.closed
+                    if not busy:
+                        self.conn = conn
+                if not busy or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
             if busy:
                 conn.send(message("error", error="refused: another viewer is attached"))
                 conn.close()
@@ -427,11 +437,13 @@ class Agent:
         finally:
             conn.close()
             with self.lock:
-                if self.conn is conn:
+                mine = self.conn is conn
+                if mine:
                     self.conn = None
                     self.want_hooks = False
                     self.paused = False
-            self._log("viewer detached; hooks are removed at the next forward")
+            if mine:
+                self._log("viewer detached; hooks are removed at the next forward")
 
     def _session(self, conn):
         self._log("viewer attached")
