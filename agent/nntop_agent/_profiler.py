@@ -80,6 +80,7 @@ class Profiler:
         self.claimed = None
         self.event_pool = collections.deque()
         self.step_t0 = 0
+        self.bwd_calls = None
 
     # ---- installation -------------------------------------------------------------------------------------
 
@@ -143,6 +144,16 @@ class Profiler:
     # ---- the step boundary (root forward pre-hook) ---------------------------------------------------------
 
     def _boundary(self, mod, args):
+        try:
+            self._step_boundary(mod, args)
+        except Exception as e:  # the agent must never break the user's forward
+            self.host._log(f"step boundary failed: {e!r}; profiling this step is skipped")
+            self.calls = None
+            self.stack = []
+            self.detail = False
+        return None
+
+    def _step_boundary(self, mod, args):
         now = _perf()
         host = self.host
         if self.calls is not None and self.stack:
@@ -178,6 +189,7 @@ class Profiler:
         self.calls = []
         self.fstats = {} if self.detail else None
         if self.detail:
+            self.bwd_calls = self.calls
             self.bwd = {}
             self.grad_pending = {}
             self.claimed = set()
@@ -242,8 +254,6 @@ class Profiler:
             self.stats_spent += cost
         if i == 0 and not stack:
             self.push(("fwd", self.step - 1, calls, self.fstats, self.detail, self.step_t0, _perf()))
-            if self.detail:
-                self.bwd_calls = calls
             self.calls = None
         return None
 
