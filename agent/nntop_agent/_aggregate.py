@@ -4,6 +4,8 @@ import math
 import threading
 import time
 
+from ._json import fnum
+
 _LOG_STEP = 100.0  # histogram bins of 1 % (log scale)
 
 
@@ -209,7 +211,7 @@ class Aggregator:
                     mean, std, mn, mx, zeros, nans, infs = pend.get()
                     scale = numel / sampled if sampled else 0.0
                     outs.append({"path": path, "shape": shape, "dtype": dtype, "numel": numel,
-                                 "mean": mean, "std": std, "min": mn, "max": mx,
+                                 "mean": fnum(mean), "std": fnum(std), "min": fnum(mn), "max": fnum(mx),
                                  "nan_count": int(round(nans * scale)), "inf_count": int(round(infs * scale)),
                                  "zero_fraction": (zeros / sampled) if sampled else 0.0, "sampled": sampled})
                     if (nans or infs) and first_bad is None:
@@ -217,7 +219,7 @@ class Aggregator:
                 m = self.mods[i]
                 m.outputs = outs
                 if outs:
-                    m.mean_history.append(outs[0]["mean"])
+                    m.mean_history.append(outs[0]["mean"])  # already encoded
             if first_bad is not None:
                 self.first_non_finite = first_bad
 
@@ -288,9 +290,9 @@ class Aggregator:
                 tot = sum(v[2] for v in got)
                 nans = int(sum(v[4] for v in got))
                 infs = int(sum(v[5] for v in got))
-                self.mods[i].gradient = {"count": int(cnt), "norm": math.sqrt(sq) if sq >= 0 else sq,
-                                         "mean": tot / cnt if cnt else 0.0,
-                                         "max_abs": max(v[3] for v in got), "nan_count": nans,
+                self.mods[i].gradient = {"count": int(cnt), "norm": fnum(math.sqrt(sq) if sq >= 0 else sq),
+                                         "mean": fnum(tot / cnt if cnt else 0.0),
+                                         "max_abs": fnum(max(v[3] for v in got)), "nan_count": nans,
                                          "inf_count": infs}
                 if (nans or infs) and first_bad is None:
                     first_bad = self.names[i]
@@ -320,7 +322,7 @@ class Aggregator:
             self.dirty = False
             return {
                 "runner": {"state": state, "message": message, "forwards": self.forwards,
-                           "runs_per_second": rps, "train_step": self.train_step, "losses": list(losses),
+                           "runs_per_second": rps, "train_step": self.train_step, "losses": [fnum(x) for x in losses],
                            "last_backward_ms": self.last_backward_ms, "train_step_error": None,
                            "dropped": dropped + self.lost, "shapes_only": False, "window": self.window},
                 "first_non_finite": self.first_non_finite,

@@ -20,8 +20,21 @@ def clean(obj):
     return obj
 
 
+def fnum(x):
+    """One number in the schema's encoding (non-finite floats as strings)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+    return x
+
+
 def dumps_line(obj) -> bytes:
-    return (json.dumps(clean(obj), separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+    """A JSON line; writers pass numbers that may be non-finite through fnum, so the fast path almost always
+    holds (a stray non-finite float falls back to a full cleaning pass)."""
+    try:
+        text = json.dumps(obj, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        text = json.dumps(clean(obj), separators=(",", ":"), allow_nan=False)
+    return (text + "\n").encode("utf-8")
 
 
 def message(type_, **fields):
