@@ -117,7 +117,9 @@ def main():
     ap.add_argument("--warm", type=int, default=2)
     ap.add_argument("--models", default="resnet18,gpt2")
     ap.add_argument("--gpt2-seq", type=int, default=32)
+    ap.add_argument("--threads", type=int, default=1, help="torch intra-op threads (1: steadier on a shared host)")
     a = ap.parse_args()
+    torch.set_num_threads(a.threads)
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "rounds": a.rounds}
     t0 = time.time()
     for name in a.models.split(","):
