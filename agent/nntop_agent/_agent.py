@@ -230,7 +230,7 @@ class Agent:
         return optimizer
 
     def close(self):
-        """Stops listening, disconnects the viewer; the hooks go at the next forward (or now if idle)."""
+        """Stops listening and disconnects the viewer; the hooks are removed at the next forward of the root."""
         if self.closed:
             return
         self.closed = True
