@@ -1,6 +1,8 @@
 """Step-time overhead of the agent on CPU: ResNet-18-shaped and GPT-2-small-shaped training steps.
 
-Configurations, interleaved round by round (medians of all timed steps):
+Each configuration is measured in phases that alternate its steps with steps of an unhooked copy of the
+model (paired, so the load of a shared host cancels out); a phase's ratio is median(config) / median(unhooked)
+and the reported ratio is the median over rounds, configurations in rotating order:
   unhooked       a model no agent ever touched (a copy with the same weights)
   latency        agent attached, a viewer connected, statistics off (stats_every=0)
   stats          agent attached, a viewer connected, statistics on (the default budget)
@@ -39,13 +41,15 @@ def plain_hooks(model):
     return hs, times
 
 
-def timed(step, n):
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        step()
-        out.append(time.perf_counter() - t)
-    return out
+def paired(step_a, step_b, n):
+    """n alternating steps of each; returns (times of a, times of b) in seconds."""
+    ta, tb = [], []
+    for i in range(n):
+        for which in ((step_a, ta), (step_b, tb)) if i % 2 == 0 else ((step_b, tb), (step_a, ta)):
+            t = time.perf_counter()
+            which[0]()
+            which[1].append(time.perf_counter() - t)
+    return ta, tb
 
 
 def bench(name, make_model, make_step, rounds, steps, warm):
@@ -58,63 +62,60 @@ def bench(name, make_model, make_step, rounds, steps, warm):
     step_b = make_step(hooked, opt_b)
     agent = nntop_agent.attach(hooked, name=f"bench_{name}", verbose=False)
     env = dict(os.environ)
-    res = {k: [] for k in ("unhooked", "latency", "stats", "detached", "torch_hooks")}
+    kinds = ("latency", "stats", "detached", "torch_hooks")
+    ratios = {k: [] for k in kinds}
+    times = {k: [] for k in kinds + ("unhooked",)}
     for _ in range(warm):
         step_a()
         step_b()
 
-    def with_viewer(stats_every):
-        agent.profiler.stats_every = stats_every
-        v = subprocess.Popen([sys.executable, "-c", VIEWER, agent.sock_path], env=env)
-        deadline = time.time() + 30
-        while not agent.want_hooks and time.time() < deadline:
-            time.sleep(0.01)
-        for _ in range(warm):
+    def phase(kind):
+        viewer = hs = None
+        if kind in ("latency", "stats"):
+            agent.profiler.stats_every = 0 if kind == "latency" else 1
+            viewer = subprocess.Popen([sys.executable, "-c", VIEWER, agent.sock_path], env=env)
+            deadline = time.time() + 30
+            while not agent.want_hooks and time.time() < deadline:
+                time.sleep(0.01)
+            for _ in range(warm):
+                step_b()
+            assert agent.profiler.installed
+        elif kind == "torch_hooks":
+            hs, _ = plain_hooks(hooked)
             step_b()
-        assert agent.profiler.installed
-        r = timed(step_b, steps)
-        v.kill()
-        v.wait()
-        deadline = time.time() + 30
-        while agent.conn is not None and time.time() < deadline:
-            time.sleep(0.01)
-        step_b()  # the next forward removes every hook
-        assert not agent.profiler.installed
-        return r
-
-    def run(kind):
-        if kind == "unhooked":
-            return timed(step_a, steps)
-        if kind == "latency":
-            return with_viewer(0)
-        if kind == "stats":
-            return with_viewer(1)
-        if kind == "detached":
-            return timed(step_b, steps)
-        hs, _ = plain_hooks(base)
-        step_a()
-        r = timed(step_a, steps)
-        for h in hs:
+        else:
+            assert not agent.profiler.installed
+        ta, tb = paired(step_a, step_b, steps)
+        if viewer is not None:
+            viewer.kill()
+            viewer.wait()
+            deadline = time.time() + 30
+            while agent.conn is not None and time.time() < deadline:
+                time.sleep(0.01)
+            step_b()  # the next forward removes every hook
+            assert not agent.profiler.installed
+        for h in hs or ():
             h.remove()
-        return r
+        ratios[kind].append(statistics.median(tb) / statistics.median(ta))
+        times[kind].extend(tb)
+        times["unhooked"].extend(ta)
 
-    kinds = list(res)
     for r in range(rounds):
         order = kinds[r % len(kinds):] + kinds[:r % len(kinds)]
         for k in order:
-            res[k].extend(run(k))
+            phase(k)
     agent.close()
-    med = {k: statistics.median(v) * 1e3 for k, v in res.items()}
-    return {"median_ms": {k: round(v, 3) for k, v in med.items()},
-            "ratio_to_unhooked": {k: round(v / med["unhooked"], 4) for k, v in med.items() if k != "unhooked"},
-            "steps_per_config": len(res["unhooked"]), "dropped": agent.dropped}
+    return {"median_ms": {k: round(statistics.median(v) * 1e3, 3) for k, v in times.items()},
+            "ratio_to_unhooked": {k: round(statistics.median(v), 4) for k, v in ratios.items()},
+            "ratio_per_round": {k: [round(x, 4) for x in v] for k, v in ratios.items()},
+            "steps_per_phase": steps, "dropped": agent.dropped}
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=4)
-    ap.add_argument("--steps", type=int, default=6)
-    ap.add_argument("--warm", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=4)
+    ap.add_argument("--warm", type=int, default=1)
     ap.add_argument("--models", default="resnet18,gpt2")
     ap.add_argument("--gpt2-seq", type=int, default=32)
     ap.add_argument("--threads", type=int, default=1, help="torch intra-op threads (1: steadier on a shared host)")
@@ -124,7 +125,7 @@ def main():
     t0 = time.time()
     for name in a.models.split(","):
         if name == "resnet18":
-            out[name] = bench(name, ResNet, lambda m, o: resnet18_step(m, 2, "cpu", o), a.rounds, a.steps * 2,
+            out[name] = bench(name, ResNet, lambda m, o: resnet18_step(m, 2, "cpu", o), a.rounds, a.steps * 3,
                               a.warm)
             out[name]["input"] = "2x3x64x64"
         elif name == "gpt2":

@@ -59,11 +59,19 @@ def activation_stats(t: torch.Tensor, limit: int = SAMPLE_LIMIT):
     mean = f.mean()
     std = f.std() if k > 1 else torch.full_like(mean, math.nan)
     mn, mx = torch.aminmax(f)
-    zeros = (f == 0).sum().to(f.dtype)
+    zeros = (f == 0).sum()
+    if f.device.type != "cuda":
+        # on CPU read at once; NaN/Inf propagate into the mean, so count them only when it is not finite
+        m = mean.item()
+        if math.isfinite(m):
+            nans = infs = 0
+        else:
+            nans, infs = int(torch.isnan(f).sum()), int(torch.isinf(f).sum())
+        return n, k, Pending(values=[m, std.item(), mn.item(), mx.item(), int(zeros), nans, infs])
     nans = torch.isnan(f).sum().to(f.dtype)
     infs = torch.isinf(f).sum().to(f.dtype)
     # aminmax ignores nothing: NaN propagates into min/max as the goldens define
-    return n, k, _finish(torch.stack([mean, std, mn, mx, zeros, nans, infs]))
+    return n, k, _finish(torch.stack([mean, std, mn, mx, zeros.to(f.dtype), nans, infs]))
 
 
 def gradient_stats(g: torch.Tensor):
@@ -74,7 +82,8 @@ def gradient_stats(g: torch.Tensor):
     n = g.numel()
     if n == 0:
         return Pending(values=[0, 0.0, 0.0, 0.0, 0, 0])
-    wd = _work_dtype(g.device)
+    # the gradient's own floating dtype (float64 conversion of a whole gradient costs more than the step)
+    wd = g.dtype if g.dtype in (torch.float32, torch.float64) else torch.float32
     norm = torch.linalg.vector_norm(g, dtype=wd)
     s = g.sum(dtype=wd)
     mn, mx = torch.aminmax(g)
