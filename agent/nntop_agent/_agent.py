@@ -513,8 +513,9 @@ class Agent:
                     return
                 last = now
                 last_state = state
-                # a snapshot of a big model costs milliseconds of the GIL: keep that under ~2.5 % of the time
-                interval = max(SNAPSHOT_EVERY, 40 * (time.monotonic() - now))
+                # a snapshot of a big model costs milliseconds of the GIL and of a core shared with the training
+                # thread (ResNet-18: ~20 ms on a loaded 2-core host): keep that under ~2 % of the time
+                interval = max(SNAPSHOT_EVERY, 50 * (time.monotonic() - now))
 
     def _handle_line(self, conn, line):
         def err(text, cid=None, as_reply=False):
