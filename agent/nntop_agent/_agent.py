@@ -29,6 +29,8 @@ SNAPSHOT_EVERY = 0.2
 VERBS = ("set_requires_grad", "undo", "pause", "resume", "set_training", "export", "ping")
 
 _current = None
+_active_paths = set()
+_active_lock = threading.Lock()
 
 
 class AgentError(RuntimeError):
@@ -184,14 +186,24 @@ class Agent:
         self._listeners = []
         d = socket_dir()
         path = os.path.join(d, socket_name(self.pid, self.rank, self.world_size, name))
+        with _active_lock:
+            if path in _active_paths:
+                raise AgentError(f"an agent of this process already listens on {path}: give attach() a name=")
+            _active_paths.add(path)
         try:
             os.unlink(path)
         except FileNotFoundError:
             pass
         us = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        us.bind(path)
-        os.chmod(path, 0o600)
-        us.listen(4)
+        try:
+            us.bind(path)
+            os.chmod(path, 0o600)
+            us.listen(4)
+        except OSError as e:
+            us.close()
+            with _active_lock:
+                _active_paths.discard(path)
+            raise AgentError(f"cannot listen on {path}: {e}") from e
         self.sock_path = path
         self._listeners.append((us, "unix"))
         if tcp:
@@ -245,6 +257,8 @@ class Agent:
                 os.unlink(self.sock_path)
             except OSError:
                 pass
+            with _active_lock:
+                _active_paths.discard(self.sock_path)
         c = self.conn
         if c is not None:
             c.close()

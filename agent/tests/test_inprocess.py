@@ -201,3 +201,15 @@ def test_python_m_runner_attaches_to_first_module(runtime_dir):
     finally:
         p.kill()
         p.wait()
+
+
+def test_second_agent_needs_its_own_name(runtime_dir):
+    m = nn.Linear(2, 2)
+    a = nntop_agent.attach(m, verbose=False)
+    try:
+        with pytest.raises(nntop_agent.AgentError, match="name="):
+            nntop_agent.attach(m, verbose=False)
+        b = nntop_agent.attach(m, name="second", verbose=False)
+        b.close()
+    finally:
+        a.close()
