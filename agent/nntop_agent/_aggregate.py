@@ -230,6 +230,7 @@ class Aggregator:
         seen = [False] * n
         t_first = t_last = None
         fired = False
+        ref = None
         for s, (k, cls, a, b) in nodes.items():
             if a is None or b is None:
                 self._recycle(a)
@@ -237,27 +238,33 @@ class Aggregator:
                 continue
             if isinstance(a, int):
                 ms = (b - a) / 1e6
-                if t_first is None or a < t_first:
-                    t_first = a
-                if t_last is None or b > t_last:
-                    t_last = b
             else:
+                # CUDA: times relative to one reference event give the span of the whole pass
+                if ref is None:
+                    ref = a
                 ms = a.elapsed_time(b)
-                self._recycle(a)
-                self._recycle(b)
+                a_rel = ref.elapsed_time(a) * 1e6 if a is not ref else 0.0
+                b = a_rel + ms * 1e6
+                self._recycle(nodes[s][3])
+                if a is not ref:
+                    self._recycle(a)
+                a = a_rel
+            if t_first is None or a < t_first:
+                t_first = a
+            if t_last is None or b > t_last:
+                t_last = b
             fired = True
             own[k] += ms
             seen[k] = True
             nt = self.node_time.setdefault(cls, [0.0, 0])
             nt[0] += ms
             nt[1] += 1
+        if ref is not None:
+            self._recycle(ref)
         if fired:
             self.train_step = True
             self.backward_passes += 1
-            if t_first is not None:
-                self.last_backward_ms = (t_last - t_first) / 1e6
-            else:
-                self.last_backward_ms = None
+            self.last_backward_ms = (t_last - t_first) / 1e6 if t_first is not None else None
             inc = list(own)
             for k in range(n - 1, -1, -1):  # children come after their parents in call order
                 p = calls[k][1]

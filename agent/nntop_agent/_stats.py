@@ -91,8 +91,9 @@ def gradient_stats(g: torch.Tensor):
     if g.device.type == "cuda":
         nans = torch.isnan(g).sum().to(wd)
         infs = torch.isinf(g).sum().to(wd)
-        cnt = torch.full_like(norm, float(n))
-        return _finish(torch.stack([cnt, norm * norm, s, amax, nans, infs]))
+        d = torch.float64
+        cnt = torch.full((), float(n), dtype=d, device=g.device)  # float64: exact counts past 2^24 elements
+        return _finish(torch.stack([cnt, (norm * norm).to(d), s.to(d), amax.to(d), nans.to(d), infs.to(d)]))
     normv = norm.item()
     if math.isfinite(normv):
         nans = infs = 0

@@ -213,3 +213,45 @@ def test_second_agent_needs_its_own_name(runtime_dir):
         b.close()
     finally:
         a.close()
+
+
+class FakeEvent:
+    """Stands in for torch.cuda.Event on CPU: record() reads the clock; completes at once."""
+
+    def __init__(self, enable_timing=False):
+        self.t = None
+
+    def record(self, stream=None):
+        self.t = time.perf_counter_ns()
+
+    def query(self):
+        return self.t is not None
+
+    def elapsed_time(self, end):
+        return (end.t - self.t) / 1e6
+
+
+def test_cuda_event_path_with_fake_events(runtime_dir, monkeypatch):
+    """The CUDA code path (event pairs read later by the sender thread) run on CPU with stand-in events."""
+    monkeypatch.setattr(torch.cuda, "Event", FakeEvent)
+    m = Net()
+    agent = nntop_agent.attach(m, verbose=False, stats_budget=100.0)
+    agent.cuda = agent.profiler.cuda = True
+    try:
+        with Client(path=agent.sock_path) as c:
+            c.wait_type("tree")
+            wait_for(lambda: agent.want_hooks, 10, "attach")
+            x = torch.randn(4, 32)
+            agent.profiler.stats_every = 2  # every other step is a statistics step (not timed on CUDA)
+            for _ in range(6):
+                m(x).sum().backward()
+            snap = c.snapshot(lambda s: s["runner"]["forwards"] >= 6 and s["runner"]["last_backward_ms"])
+            mods = {mm["name"]: mm for mm in snap["modules"]}
+            assert mods[""]["inclusive_ms"]["window"]["p50"] > 0
+            assert len(mods[""]["history_ms"]) == 3  # the three non-statistics forwards were timed
+            assert mods["b.0"]["outputs"] and mods["a"]["gradient"]["count"] == 32 * 32 + 32
+            assert mods["a"]["backward"]["inclusive_ms"]["window"]["p50"] > 0
+            assert snap["runner"]["last_backward_ms"] > 0
+            assert agent.profiler.event_pool, "events are recycled"
+    finally:
+        agent.close()
