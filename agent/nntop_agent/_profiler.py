@@ -81,6 +81,8 @@ class Profiler:
         self.event_pool = collections.deque()
         self.step_t0 = 0
         self.bwd_calls = None
+        self.was_detail = False
+        self.plain_ns = 0
 
     # ---- installation -------------------------------------------------------------------------------------
 
@@ -175,16 +177,28 @@ class Profiler:
             if not host.keep_boundary():
                 self._remove_boundary()
             self.last_boundary = None
+            self.was_detail = False
             return None
-        # statistics budget: each step earns budget × its wall time, statistics spend what they measured
+        # statistics budget: each step earns budget × its wall time; a statistics step spends what its
+        # statistics measured, or its excess over a plain step's time when that is more (node hooks, caches)
         if self.last_boundary is not None:
-            self.credit += self.stats_budget * (now - self.last_boundary) - self.stats_spent
+            dt = now - self.last_boundary
+            spent = self.stats_spent
+            if self.was_detail:
+                if self.plain_ns:
+                    spent = max(spent, dt - self.plain_ns)
+            elif self.plain_ns:
+                self.plain_ns += (dt - self.plain_ns) * 0.2
+            else:
+                self.plain_ns = dt
+            self.credit += self.stats_budget * dt - spent
             cap = self.stats_budget * 1e9
             if self.credit > cap:
                 self.credit = cap
         self.last_boundary = now
         self.stats_spent = 0
         self.detail = (self.stats_every > 0 and self.step % self.stats_every == 0 and self.credit >= 0)
+        self.was_detail = self.detail
         self.step += 1
         self.calls = []
         self.fstats = {} if self.detail else None
