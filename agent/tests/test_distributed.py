@@ -1,4 +1,5 @@
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -46,4 +47,6 @@ def test_two_gloo_ranks_show_both():
         except subprocess.TimeoutExpired:
             p.kill()
         print(open(os.path.join(out, "stderr.txt")).read()[-3000:])
+        shutil.rmtree(runtime, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
     assert p.returncode == 0

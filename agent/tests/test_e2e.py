@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -40,6 +41,8 @@ def proc():
         except subprocess.TimeoutExpired:
             p.kill()
         print(open(os.path.join(out, "stderr.txt")).read()[-3000:])
+        shutil.rmtree(runtime, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def state(proc):
