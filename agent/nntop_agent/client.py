@@ -147,6 +147,11 @@ class Client:
         return self.wait(lambda m: m.get("type") == "snapshot" and pred(m["snapshot"]), timeout)["snapshot"]
 
     def close(self):
+        # shutdown first: it wakes a recv blocked on another thread and tells the agent at once
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         try:
             self.sock.close()
         except OSError:
