@@ -11,8 +11,14 @@ struct Tmux {
     /// tmux server would hand it the pipe's write end, and reading to EOF would then never return.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let result = try Subprocess.run("tmux", arguments, captureOutput: arguments.first == "capture-pane" || arguments.first == "list-panes",
+        var result = try Subprocess.run("tmux", arguments, captureOutput: arguments.first == "capture-pane" || arguments.first == "list-panes",
                                         timeout: 30)
+        // When the previous test's session was the server's last, the server may still be shutting down as the
+        // next session starts; a new session then fails once and succeeds on a fresh server.
+        for _ in 0..<3 where result.status != 0 && arguments.first == "new-session" {
+            Thread.sleep(forTimeInterval: 0.5)
+            result = try Subprocess.run("tmux", arguments, captureOutput: false, timeout: 30)
+        }
         guard result.status == 0 else {
             throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) exited \(result.status)")
         }
