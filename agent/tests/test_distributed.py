@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import socket
@@ -40,6 +41,22 @@ def test_two_gloo_ranks_show_both():
                 assert hello["rank"] == r and hello["world_size"] == 2 and hello["pid"] == paths[r][0]
                 snap = c.snapshot(lambda s: s["runner"]["forwards"] >= 2)
                 assert {m["name"] for m in snap["modules"]} >= {"", "0", "1", "2"}
+        # The Swift viewer merges the ranks: per-module p50 of each rank, the slowest rank, the skew.
+        from test_viewer import nntop_binary
+        env = dict(os.environ, XDG_RUNTIME_DIR=runtime)
+        merged = subprocess.run([nntop_binary(), "attach", "--ranks", "--json-once", "--timeout", "60"], env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert merged.returncode == 0, merged.stderr
+        doc = json.loads(merged.stdout)
+        assert [r["rank"] for r in doc["ranks"]] == [0, 1]
+        assert {r["pid"] for r in doc["ranks"]} == {paths[0][0], paths[1][0]}
+        rows = {m["name"]: m for m in doc["modules"]}
+        assert set(rows) == {"", "0", "1", "2"}
+        for row in rows.values():
+            assert len(row["p50_ms"]) == 2 and row["slowest_rank"] in (0, 1)
+            assert row["p50_ms"][row["slowest_rank"]] == max(row["p50_ms"])
+        assert all(p50 > 0 for p50 in rows[""]["p50_ms"])
+        assert doc["skew"] >= 0 and doc["slowest_rank"] in (0, 1)
     finally:
         open(os.path.join(out, "stop"), "w").close()
         try:

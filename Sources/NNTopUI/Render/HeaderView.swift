@@ -24,6 +24,8 @@ enum HeaderView {
                     if let ms = runner.lastBackwardMs { right.append(Segment("bwd " + Format.duration(milliseconds: ms))) }
                 }
                 if runner.state == .running {
+                    // A source's own line while running (ranks and their skew for a distributed job).
+                    if let message = runner.message { right.insert(Segment(message, .warning), at: 0) }
                     right.append(Segment(runsPerSecond(runner.runsPerSecond) + (runner.trainStep ? " steps/s" : " runs/s")))
                 }
             }

@@ -14,12 +14,15 @@ struct AttachCommand: ParsableCommand {
     @Option(help: "The token the agent printed, for a TCP connection (or NNTOP_TOKEN).") var token: String?
     @Flag(help: "Print the tree (the rows `summary --json` prints) and one profile snapshot as JSON, then exit.")
     var jsonOnce = false
+    @Flag(help: "Attach to every rank of a torch.distributed job on this machine (the agents with a rank): per-module slowest rank and skew.")
+    var ranks = false
     @Option(help: "With --json-once: seconds to wait for the first snapshot.") var timeout = 60.0
     @Flag(help: "Do not capture the mouse.") var noMouse = false
     @Flag(help: "Monochrome (also when NO_COLOR is set).") var noColor = false
     @Flag(help: "ASCII instead of box drawing and block characters.") var ascii = false
 
     func run() throws {
+        if ranks { return try runRanks() }
         guard let target else {
             let agents = AgentDirectory.list()
             if agents.isEmpty {
@@ -33,6 +36,43 @@ struct AttachCommand: ParsableCommand {
         }
         let source = try CLIError.wrap { try AttachSource(target: target, token: token) }
         if jsonOnce { return try printOnce(source) }
+        if let problem = TerminalCheck.problem() {
+            FileHandle.standardError.write(Data((problem + "\n").utf8))
+            throw ExitCode(2)
+        }
+        try TopCommand.browse(source, options: .init(noMouse: noMouse, noColor: noColor, ascii: ascii))
+    }
+
+    /// `--ranks`: the agents that report a rank (of `target`'s job when a pid is given: all of them otherwise).
+    private func runRanks() throws {
+        let agents = AgentDirectory.list().filter { $0.rank != nil }
+        let source = try CLIError.wrap { try RanksSource(agents: agents) }
+        if jsonOnce {
+            source.start()
+            defer { source.stop() }
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline, source.rankSnapshots().contains(where: { ($0.snapshot?.runner.forwards ?? 0) == 0 }) {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            let perRank = source.rankSnapshots()
+            guard perRank.allSatisfy({ ($0.snapshot?.runner.forwards ?? 0) > 0 }) else {
+                throw CLIError.failure("not every rank sent a snapshot within \(Int(timeout)) s")
+            }
+            let tree = source.tree
+            let modules: [[String: Any]] = tree.modules.map { module in
+                let p50 = perRank.map { $0.snapshot?.module(named: module.name)?.inclusive.window.p50 ?? 0 }
+                let slowest = zip(perRank.map(\.rank), p50).max { $0.1 < $1.1 }?.0 ?? 0
+                return ["name": module.name, "class": module.className, "p50_ms": p50, "slowest_rank": slowest]
+            }
+            let skew = Skew(perRank.map { ($0.rank, $0.snapshot?.module(named: "")?.inclusive.window.p50 ?? 0) })
+            let object: [String: Any] = [
+                "schema_version": Session.schemaVersion,
+                "ranks": source.ranks.map { ["rank": $0.rank, "pid": $0.source.hello.pid as Any, "world_size": $0.source.hello.worldSize as Any] },
+                "skew": skew.fraction, "slowest_rank": skew.slowestRank, "modules": modules,
+            ]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            return
+        }
         if let problem = TerminalCheck.problem() {
             FileHandle.standardError.write(Data((problem + "\n").utf8))
             throw ExitCode(2)

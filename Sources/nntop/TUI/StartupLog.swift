@@ -19,7 +19,7 @@ struct StartupLog {
         guard let path, written.insert(event).inserted else { return }
         let line = "\(event) \(Self.now())\n"
         guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }() else { return }
         handle.seekToEndOfFile()
