@@ -84,7 +84,14 @@ final class NCursesTerminal: Terminal {
         switch wget_wch(nntop_stdscr(), &wch) {
         case OK: return Self.character(wch).map { .key($0) }
         case KEY_CODE_YES: return keyCode(Int32(bitPattern: wch))
-        default: return pendingSignal.load(ordering: .relaxed) != 0 ? .key(.ctrlC) : nil
+        default:
+            // A terminal that went away (its window closed without a SIGHUP reaching us) makes every read fail
+            // at once: quit as for SIGHUP instead of spinning.
+            var modes = termios()
+            if pendingSignal.load(ordering: .relaxed) == 0, tcgetattr(STDIN_FILENO, &modes) != 0 {
+                pendingSignal.store(SIGHUP, ordering: .relaxed)
+            }
+            return pendingSignal.load(ordering: .relaxed) != 0 ? .key(.ctrlC) : nil
         }
     }
 
