@@ -16,6 +16,13 @@ public struct LoadedModel {
     /// text models; `pixel_values`), the first required.
     public var inputNames: [String]
 
+    /// The sample forward's keyword arguments: a text model's `attention_mask` (all ones: nothing padded),
+    /// passed by name as transformers' callers do.
+    public var sampleKwargs: Kwargs {
+        guard inputNames.contains("attention_mask"), let ids = sampleInput?.first?.tensor, !ids.isFloatingPoint else { return [:] }
+        return ["attention_mask": .tensor(Tensor.ones(ids.sizes, dtype: .int64, device: ids.device))]
+    }
+
     public init(name: String, source: String, module: Module, sampleInput: [Value]?, notes: [String],
                 inputNames: [String] = ["input"]) {
         self.name = name

@@ -109,7 +109,7 @@ public final class LocalModelSource: ModelSource, @unchecked Sendable {
         model.module.eval()
         let reason = Self.noTrainStepReason(model)
         // The synthetic task (a forward to size it, its data set) is built only when `T` is first pressed.
-        let runner = ProfileRunner(model: model.module, inputs: model.sampleInput ?? [],
+        let runner = ProfileRunner(model: model.module, inputs: model.sampleInput ?? [], kwargs: model.sampleKwargs,
                                    makeTrainingStep: reason == nil ? { try TrainingStep.synthetic(for: model) } : nil)
         let started = state.withLock { current -> Bool in
             guard !current.stopped else { return false }

@@ -37,7 +37,8 @@ struct ProfileCommand: ParsableCommand {
             trainingStep = try CLIError.wrap { try TrainingStep.synthetic(for: loaded) }
             loaded.module.train()
         }
-        let runner = ProfileRunner(model: loaded.module, inputs: sampleInput, options: options, trainingStep: trainingStep)
+        let runner = ProfileRunner(model: loaded.module, inputs: sampleInput, kwargs: loaded.sampleKwargs, options: options,
+                                   trainingStep: trainingStep)
         if trainStep { runner.send(.setTrainStep(true)) }
         runner.start(runs: runs, warmup: warmup)
         runner.waitUntilFinished()

@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
             }
             if computeType == .float64 { try module.double() }
             let names = (loaded.module as? ExportedProgramModule)?.inputNames ?? loaded.inputNames
-            guard let arguments = try input.map({ try Self.readInputs($0, names: names) }) ?? loaded.sampleInput.map({ (args: $0, kwargs: [:]) }) else {
+            guard let arguments = try input.map({ try Self.readInputs($0, names: names) }) ?? loaded.sampleInput.map({ (args: $0, kwargs: loaded.sampleKwargs) }) else {
                 throw ModelLoadError(description: "\(model): no architecture is known, so there is nothing to run")
             }
             func converted(_ value: Value) throws -> Value {

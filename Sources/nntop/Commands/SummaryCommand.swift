@@ -23,7 +23,7 @@ struct SummaryCommand: ParsableCommand {
         // Counts, shapes and a shape-propagating forward need no values: built on the meta device.
         let loaded = try source.load(keepNotes: !json, structureOnly: true)
         loaded.module.eval()
-        let shapes = loaded.sampleInput.map { ShapeRecorder.record(loaded.module, inputs: $0) }
+        let shapes = loaded.sampleInput.map { ShapeRecorder.record(loaded.module, inputs: $0, kwargs: loaded.sampleKwargs) }
         let report = SummaryReport(tree: ModelTree(module: loaded.module, name: loaded.name, source: loaded.source),
                                    outputShapes: shapes?.outputShapes ?? [:], forwardError: shapes?.error,
                                    failedModule: shapes?.failedModule)
