@@ -134,26 +134,9 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         #expect(try tmux.waitFor { $0.contains("EXIT=") }.contains("EXIT=0"))
     }
 
-    @Test func sigtermQuitsAndRestoresTheTerminal() throws {
-        let tmux = Tmux()
-        let command = "\(Self.binary) seed_mlp; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 30"
-        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])
-        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
-        _ = try tmux.waitFor { $0.contains("trainable") }
-        let pane = try tmux.run(["list-panes", "-t", tmux.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let shell = try #require(Int32(pane))
-        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
-        let nntop = try #require(children.split(separator: " ").compactMap { Int32($0) }.first)
-        kill(nntop, SIGTERM)
-        let after = try tmux.waitFor { Self.sttyPrinted($0) }
-        #expect(after.contains("EXIT=143"), "128 + SIGTERM")
-        let lines = after.split(separator: "\n").map(String.init)
-        #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored")
-    }
-
-    /// Closing the terminal (SIGHUP), SIGQUIT and crash signals: the terminal is restored every time; a quit
-    /// request exits with 128 + the signal, a crash dies of its signal (the shell reports 128 + it).
-    @Test(arguments: [SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT])
+    /// SIGTERM, closing the terminal (SIGHUP), SIGQUIT and crash signals: the terminal is restored every time;
+    /// a quit request exits with 128 + the signal, a crash dies of its signal (the shell reports 128 + it).
+    @Test(arguments: [SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT])
     func everySignalRestoresTheTerminal(signal: Int32) throws {
         let tmux = Tmux()
         let command = "\(Self.binary) seed_mlp; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 30"

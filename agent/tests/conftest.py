@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import subprocess
@@ -44,3 +45,12 @@ def spawn(args, runtime, out_dir):
     err = open(os.path.join(out_dir, "stderr.txt"), "wb")
     return subprocess.Popen([sys.executable] + args, env=env_with(runtime), stdout=err, stderr=err,
                             cwd=out_dir)
+
+
+def read_json(path):
+    """The JSON a test script wrote, or None while it is missing or half written."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None

@@ -12,16 +12,9 @@ import time
 
 import pytest
 
-from conftest import HERE, env_with, spawn, wait_for
+from conftest import read_json, HERE, env_with, spawn, wait_for
 from nntop_agent.client import Client, list_agents
 
-
-def read_json(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
 
 
 @pytest.fixture(scope="module")

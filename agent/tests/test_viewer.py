@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import AGENT_ROOT, HERE, env_with, spawn, wait_for
+from conftest import read_json, AGENT_ROOT, HERE, env_with, spawn, wait_for
 from nntop_agent.client import list_agents
 
 REPO = os.path.dirname(AGENT_ROOT)
@@ -21,13 +21,6 @@ def nntop_binary():
         pytest.fail(f"no nntop binary at {path}: run `swift build` first (or set NNTOP_BIN)")
     return path
 
-
-def read_json(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
 
 
 @pytest.fixture
