@@ -25,8 +25,22 @@ public final class LocalModelSource: ModelSource, @unchecked Sendable {
         var noTrainStepReason: String?
     }
 
+    /// How many forwards to run and how to measure them: the view runs until stopped, `nntop profile` N times.
+    public struct RunPlan: Sendable {
+        public var runs: Int?
+        public var warmup: Int
+        public var options: ModuleProfiler.Options
+
+        public init(runs: Int? = nil, warmup: Int = 0, options: ModuleProfiler.Options = .init()) {
+            self.runs = runs
+            self.warmup = warmup
+            self.options = options
+        }
+    }
+
     private let state: Mutex<State>
     private let structure: LoadedModel
+    private let plan: RunPlan
     private let materialize: (@Sendable () throws -> LoadedModel)?
     private let readOnlyReason: String?
     private let exportDirectory: URL
@@ -39,10 +53,11 @@ public final class LocalModelSource: ModelSource, @unchecked Sendable {
     ///   - materialize: builds the model that runs, in the background; `nil` runs `structure` itself.
     ///   - readOnlyReason: refuse edits with this reason (`--readonly`).
     ///   - exportDirectory: where `export` without a path writes.
-    public init(_ structure: LoadedModel, materialize: (@Sendable () throws -> LoadedModel)? = nil,
+    public init(_ structure: LoadedModel, materialize: (@Sendable () throws -> LoadedModel)? = nil, plan: RunPlan = RunPlan(),
                 readOnlyReason: String? = nil,
                 exportDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
         self.structure = structure
+        self.plan = plan
         self.materialize = materialize
         self.readOnlyReason = readOnlyReason
         self.exportDirectory = exportDirectory
@@ -109,7 +124,7 @@ public final class LocalModelSource: ModelSource, @unchecked Sendable {
         model.module.eval()
         let reason = Self.noTrainStepReason(model)
         // The synthetic task (a forward to size it, its data set) is built only when `T` is first pressed.
-        let runner = ProfileRunner(model: model.module, inputs: model.sampleInput ?? [], kwargs: model.sampleKwargs,
+        let runner = ProfileRunner(model: model.module, inputs: model.sampleInput ?? [], kwargs: model.sampleKwargs, options: plan.options,
                                    makeTrainingStep: reason == nil ? { try TrainingStep.synthetic(for: model) } : nil)
         let started = state.withLock { current -> Bool in
             guard !current.stopped else { return false }
@@ -125,8 +140,22 @@ public final class LocalModelSource: ModelSource, @unchecked Sendable {
             current.runner = runner
             return true
         }
-        if started { runner.start() }
+        if started { runner.start(runs: plan.runs, warmup: plan.warmup) }
     }
+
+    /// Blocks until a planned number of runs finished (or the loader failed); returns at once for a source
+    /// that runs until stopped and has not started.
+    public func waitUntilFinished() {
+        if loader != nil {
+            loaded.lock()
+            while !loaderDone { loaded.wait() }
+            loaded.unlock()
+        }
+        state.withLock { $0.runner }?.waitUntilFinished()
+    }
+
+    /// The module calls of a finished planned run, when its options asked for a trace.
+    public var trace: [TraceEvent] { state.withLock { $0.runner }?.trace ?? [] }
 
     public func stop() {
         if loader != nil {

@@ -27,22 +27,20 @@ struct ProfileCommand: ParsableCommand {
         guard let sampleInput = loaded.sampleInput else {
             throw CLIError.failure("\(source.model): nothing to profile: the architecture is unknown (see `nntop summary`)")
         }
-        loaded.module.eval()
         var options = ModuleProfiler.Options()
         options.traceEventLimit = trace == nil ? 0 : 200_000
         options.inputStatistics = inputStats
-        var trainingStep: TrainingStep?
+        // The same source the view uses, run N times: the numbers below are the ones the view would show.
+        let source = LocalModelSource(loaded, plan: .init(runs: runs, warmup: warmup, options: options))
         if trainStep {
-            // What `T` does in the view: train mode and the same synthetic step.
-            trainingStep = try CLIError.wrap { try TrainingStep.synthetic(for: loaded) }
-            loaded.module.train()
+            // What `T` does in the view: train mode and the same synthetic step, from the first run on.
+            _ = source.perform(.setTraining(true))
+            let outcome = source.perform(.setTrainStep(true))
+            if outcome.isError { throw CLIError.failure(outcome.message) }
         }
-        let runner = ProfileRunner(model: loaded.module, inputs: sampleInput, kwargs: loaded.sampleKwargs, options: options,
-                                   trainingStep: trainingStep)
-        if trainStep { runner.send(.setTrainStep(true)) }
-        runner.start(runs: runs, warmup: warmup)
-        runner.waitUntilFinished()
-        guard let snapshot = runner.snapshot else {
+        source.start()
+        source.waitUntilFinished()
+        guard let snapshot = source.latestSnapshot()?.snapshot, snapshot.runner.state != .loading else {
             throw CLIError.failure("the profiler produced no measurement")
         }
         if let error = snapshot.runner.trainStepError { throw CLIError.failure("the training step failed: \(error)") }
@@ -50,12 +48,12 @@ struct ProfileCommand: ParsableCommand {
             let place = snapshot.failedModule.map { " in module '\($0.isEmpty ? "(root)" : $0)'" } ?? ""
             throw CLIError.failure("the sample forward pass failed\(place): \(snapshot.runner.message ?? "unknown error")")
         }
-        let tree = ModelTree(module: loaded.module, name: loaded.name, source: loaded.source)
+        let tree = source.tree
         try CLIError.wrap {
             if let json { try ProfileExport.json(tree: tree, snapshot: snapshot).write(to: URL(fileURLWithPath: json)) }
             if let csv { try ProfileExport.csv(tree: tree, snapshot: snapshot).write(toFile: csv, atomically: true, encoding: .utf8) }
             if let trace {
-                try ProfileExport.chromeTrace(model: loaded.name, events: runner.trace).write(toFile: trace, atomically: true, encoding: .utf8)
+                try ProfileExport.chromeTrace(model: loaded.name, events: source.trace).write(toFile: trace, atomically: true, encoding: .utf8)
             }
         }
         print(ProfileTable.render(tree: tree, snapshot: snapshot, top: top))
