@@ -146,23 +146,23 @@ public final class LocalModelSource: ModelSource, @unchecked Sendable {
     /// Blocks until a planned number of runs finished (or the loader failed); returns at once for a source
     /// that runs until stopped and has not started.
     public func waitUntilFinished() {
-        if loader != nil {
-            loaded.lock()
-            while !loaderDone { loaded.wait() }
-            loaded.unlock()
-        }
+        waitForLoader()
         state.withLock { $0.runner }?.waitUntilFinished()
+    }
+
+    /// Blocks until the background build of the model ended (at once when there is none).
+    private func waitForLoader() {
+        guard loader != nil else { return }
+        loaded.lock()
+        while !loaderDone { loaded.wait() }
+        loaded.unlock()
     }
 
     /// The module calls of a finished planned run, when its options asked for a trace.
     public var trace: [TraceEvent] { state.withLock { $0.runner }?.trace ?? [] }
 
     public func stop() {
-        if loader != nil {
-            loaded.lock()
-            while !loaderDone { loaded.wait() }
-            loaded.unlock()
-        }
+        waitForLoader()
         let runner = state.withLock { current -> ProfileRunner? in
             current.stopped = true
             return current.runner
