@@ -23,6 +23,7 @@ from ._json import SCHEMA_VERSION, dumps_line, message
 from ._profiler import Profiler
 from ._stats import Pending, _finish
 from ._tree import build_tree, default_device, module_list, unique_parameters
+from ._sockets import close_quietly
 
 MAX_LINE = 1 << 20
 SNAPSHOT_EVERY = 0.2
@@ -107,14 +108,7 @@ class _Conn:
             if self.sock_closed:
                 return
             self.sock_closed = True
-            try:
-                self.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            try:
-                self.sock.close()
-            except OSError:
-                pass
+            close_quietly(self.sock)
 
     def readline(self):
         """One line (bytes without the newline), None at EOF; raises ValueError past MAX_LINE."""

@@ -12,6 +12,7 @@ import re
 import socket
 import sys
 import time
+from nntop_agent._sockets import close_quietly
 
 MAX_LINE = 64 << 20
 _NAME = re.compile(r"nntop-(\d+)(?:-r(\d+))?(?:-([A-Za-z0-9_.]+))?\.sock$")
@@ -147,15 +148,7 @@ class Client:
         return self.wait(lambda m: m.get("type") == "snapshot" and pred(m["snapshot"]), timeout)["snapshot"]
 
     def close(self):
-        # shutdown first: it wakes a recv blocked on another thread and tells the agent at once
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+        close_quietly(self.sock)
 
     def __enter__(self):
         return self
