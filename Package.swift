@@ -14,6 +14,10 @@ let package = Package(
     products: [
         .executable(name: "nntop", targets: ["nntop"]),
         .library(name: "NNModules", targets: ["NNModules"]),
+        // The readers the fuzz targets (Fuzz/, a package of its own built with libFuzzer) link against.
+        .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "ModelView", targets: ["ModelView"]),
+        .library(name: "NNTopUI", targets: ["NNTopUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -69,6 +69,16 @@ public struct ExportedProgramArchive: Sendable {
         sampleInputs = try Self.sampleInputs(directory.entry(named: "\(prefix)data/sample_inputs/\(model).pt"), directory)
     }
 
+    /// The program of a `models/<name>.json` entry read on its own (the fuzz target reads the JSON without
+    /// an archive around it); `file` names it in errors.
+    public static func program(json data: Data, file: String) throws(CheckpointError) -> ExportedProgram {
+        let root: Any
+        do { root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
+            throw CheckpointError(file: file, kind: .malformedArchive, message: "not valid JSON: \(error)")
+        }
+        return try ExportedProgramJSON(file: file, source: file).program(root)
+    }
+
     /// `{"config": {name: {path_name, is_param, use_pickle, tensor_meta}}}`: each tensor a view of one raw storage file.
     private static func storedTensors(
         config: Any?, folder: String, prefix: String, directory: ZipDirectory, source: String

@@ -42,9 +42,17 @@ public struct Session: Codable, Sendable, Equatable {
         guard version == schemaVersion else {
             throw ViewJSON.Failure("session schema version \(version.map(String.init) ?? "missing") is not supported (this nntop reads version \(schemaVersion))")
         }
-        do { return try ViewJSON.decoder().decode(Session.self, from: data) } catch {
+        let session: Session
+        do { session = try ViewJSON.decoder().decode(Session.self, from: data) } catch {
             throw ViewJSON.Failure("malformed session file: \(ViewJSON.describe(error))")
         }
+        do {
+            try session.tree.validate()
+            try session.snapshot?.validate()
+        } catch {
+            throw ViewJSON.Failure("malformed session file: \(error.description)")
+        }
+        return session
     }
 }
 

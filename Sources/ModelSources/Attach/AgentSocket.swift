@@ -1,4 +1,5 @@
 import Foundation
+import ModelView
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,11 +7,10 @@ import Glibc
 /// A connection to an `nntop_agent` (docs/schema.md, "Attach protocol"): JSON lines over a Unix socket in
 /// the agent's private directory, or loopback TCP with the token the agent printed.
 final class AgentSocket: @unchecked Sendable {
-    /// The longest line accepted from the agent.
-    static let maxLine = 64 << 20
     private let fd: Int32
     var descriptor: Int32 { fd }
-    private var buffer = Data()
+    /// Splits what the agent sends into lines of at most 64 MiB (shared with the fuzz target).
+    private var framing = LineFraming()
     private let writeLock = NSLock()
 
     private init(fd: Int32) { self.fd = fd }
@@ -83,18 +83,17 @@ final class AgentSocket: @unchecked Sendable {
 
     /// The next line (without its newline); `nil` when the agent closed the connection.
     func readLine() throws -> Data? {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
-                return Data(line)
+            do {
+                if let line = try framing.nextLine() { return line }
+            } catch {
+                throw AttachError("\(error)")
             }
-            guard buffer.count <= Self.maxLine else { throw AttachError("a line from the agent is longer than 64 MiB") }
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let n = read(fd, &chunk, chunk.count)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return nil }
-            buffer.append(contentsOf: chunk[0..<n])
+            framing.append(chunk[0..<n])
         }
     }
 

@@ -10,29 +10,8 @@ import Glibc
 /// of verbs of docs/schema.md, and their replies (applied at the process's next step) show in the status bar.
 public final class AttachSource: ModelSource, @unchecked Sendable {
     /// The agent's `hello`.
-    public struct Hello: Decodable, Sendable, Equatable {
-        public let pid: Int?
-        public let name: String?
-        public let rank: Int?
-        public let worldSize: Int?
-        public let torchVersion: String?
-        public let device: String?
-        public let allowMode: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case pid, name, rank, worldSize = "world_size", torchVersion = "torch_version", device, allowMode = "allow_mode"
-        }
-    }
-
-    /// One line from the agent.
-    private struct Message: Decodable {
-        let type: String
-        let tree: ModelTree?
-        let snapshot: ProfileSnapshot?
-        let ok: Bool?
-        let message: String?
-        let error: String?
-    }
+    public typealias Hello = AgentHello
+    private typealias Message = AgentMessage
 
     private struct State {
         var tree: ModelTree
@@ -72,7 +51,7 @@ public final class AttachSource: ModelSource, @unchecked Sendable {
             }
             let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any]
             switch object?["type"] as? String {
-            case "hello": hello = try ViewJSON.decoder().decode(Hello.self, from: line)
+            case "hello": hello = try Self.decodeHello(line)
             case "tree": tree = try Self.decode(line).tree
             case "error": throw AttachError("\(target): the agent refused: \(object?["error"] as? String ?? "unknown error")")
             default: continue
@@ -86,9 +65,11 @@ public final class AttachSource: ModelSource, @unchecked Sendable {
     }
 
     private static func decode(_ line: Data) throws -> Message {
-        do { return try ViewJSON.decoder().decode(Message.self, from: line) } catch {
-            throw AttachError("malformed message from the agent: \(ViewJSON.describe(error))")
-        }
+        do { return try AgentMessage.decode(line) } catch { throw AttachError("\(error)") }
+    }
+
+    private static func decodeHello(_ line: Data) throws -> Hello {
+        do { return try AgentHello.decode(line) } catch { throw AttachError("\(error)") }
     }
 
     public var tree: ModelTree { state.withLock { $0.tree } }

@@ -22,6 +22,7 @@ enum TUIApp {
         var needsDraw = true
         var seenVersion = 0
         var startup = StartupLog()
+        var frameLog = FrameLog()
         /// Reduces `event` and carries out its effects; false when one of them is quit.
         func apply(_ event: Event) -> Bool {
             var effects = reduce(&state, event)
@@ -33,6 +34,7 @@ enum TUIApp {
             return true
         }
         loop: while true {
+            if frameLog.isOn { frameLog.pass(now: StartupLog.now()) }
             if let event = terminal.nextEvent(timeout: .milliseconds(50)) {
                 guard apply(event) else { break loop }
                 needsDraw = true
@@ -49,8 +51,14 @@ enum TUIApp {
                 needsDraw = true
             }
             if needsDraw {
+                let drawStart = frameLog.isOn ? StartupLog.now() : 0
                 terminal.present(render(state))
                 needsDraw = false
+                if frameLog.isOn {
+                    let now = StartupLog.now()
+                    frameLog.frame(nanoseconds: now - drawStart)
+                    frameLog.flushIfDue(now: now, snapshot: state.snapshot, rows: state.model.modules.count)
+                }
                 startup.mark("first_frame")
                 if (state.snapshot?.runner.forwards ?? 0) > 0 { startup.mark("first_latency") }
             }
