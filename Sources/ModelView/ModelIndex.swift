@@ -27,6 +27,8 @@ public struct ModelIndex: Sendable {
     public let hasTiedParams: [Bool]
     /// Row of each module name.
     public let rowByName: [String: Int]
+    /// Each row's qualified name (compared before `rowByName` is hashed, since snapshots come in row order).
+    public let names: [String]
 
     public init(_ tree: ModelTree) {
         let modules = tree.modules
@@ -85,6 +87,7 @@ public struct ModelIndex: Sendable {
         self.depth = depth
         self.roots = roots
         self.rowByName = rowByName
+        names = modules.map(\.name)
         self.parameterPosition = position
         self.ownerRows = owners
         self.ownParams = ownParams

@@ -31,7 +31,9 @@ public struct AppState: Sendable {
     public internal(set) var sortReversed = false
     public internal(set) var filter = TreeFilter()
     /// The search query, kept after Enter for `n`/`N`.
-    public internal(set) var search = ""
+    public internal(set) var search = "" { didSet { searchNeedle = SearchText.needle(search) } }
+    /// `search`, lowercased, as `searchText` matches it.
+    private(set) var searchNeedle: [UInt8] = []
     /// The input line that captures typing, if any.
     public internal(set) var prompt: Prompt?
     public internal(set) var focus: Pane = .tree
@@ -63,6 +65,8 @@ public struct AppState: Sendable {
     /// The `hottestLimit` rows with the largest self-time p50, hottest first; rebuilt per snapshot.
     private(set) var hottest: [Int] = []
     private(set) var visible = VisibleRows()
+    /// Names and classes prepared for search and the class filter.
+    let searchText: SearchText
     static let hottestLimit = 100
     var undoStack: [RequiresGradEdit] = []
 
@@ -81,6 +85,7 @@ public struct AppState: Sendable {
         self.ascii = ascii
         let index = ModelIndex(model)
         self.index = index
+        searchText = SearchText(model)
         accounting = ParameterAccounting(tree: model, index: index)
         figures = Figures(index: index, snapshot: nil)
         expanded = Set(index.roots)
@@ -164,11 +169,6 @@ public struct AppState: Sendable {
     }
 
     private mutating func refreshHottest() {
-        let figures = figures
-        let measured = figures.profiles.indices.filter { figures.profiles[$0] != nil }
-        hottest = Array(measured.sorted { a, b in
-            let ta = figures.hotness(a), tb = figures.hotness(b)
-            return ta != tb ? ta > tb : a < b
-        }.prefix(Self.hottestLimit))
+        hottest = figures.hottestRows(limit: Self.hottestLimit)
     }
 }

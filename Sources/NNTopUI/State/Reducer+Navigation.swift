@@ -109,10 +109,13 @@ extension AppState {
     /// Selects `row`, opening its ancestors so it is on screen.
     mutating func reveal(_ row: Int) {
         guard model.modules.indices.contains(row) else { return }
-        expanded.formUnion(index.ancestors(row))
+        let ancestors = index.ancestors(row)
+        let opened = !expanded.isSuperset(of: ancestors)
+        expanded.formUnion(ancestors)
         selection = row
         detailScroll = 0
-        refreshVisible()
+        // Already on screen (every ancestor open): only the scroll follows, no rebuild of 100,000 lines.
+        if opened || visible.line(of: row) == nil { refreshVisible() } else { clampScroll() }
     }
 
     mutating func jumpToFirstNonFinite() {

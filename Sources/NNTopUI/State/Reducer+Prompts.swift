@@ -69,9 +69,7 @@ extension AppState {
     /// Whether `row` matches the search query (qualified name or class, case-insensitive).
     func matchesSearch(_ row: Int) -> Bool {
         guard !search.isEmpty, model.modules.indices.contains(row) else { return false }
-        let needle = search.lowercased()
-        let r = model.modules[row]
-        return r.name.lowercased().contains(needle) || r.className.lowercased().contains(needle)
+        return searchText.name(row, contains: searchNeedle) || searchText.className(row, contains: searchNeedle)
     }
 
     /// Incremental search: the first match at or after `origin`, wrapping around.

@@ -50,17 +50,27 @@ struct VisibleRows: Sendable, Equatable {
             stack.append((r, i == roots.count - 1 ? Self.bit(index.depth[r]) : 0))
         }
         lines.reserveCapacity(min(rowCount, 4096))
+        let expanded = state.expanded
+        // One scratch buffer for every row's shown children: a rebuild of 100,000 rows allocates nothing per row.
+        var shown: [Int] = []
         while let (row, mask) = stack.popLast() {
-            let children = index.children[row].filter { kept[$0] }
-            let open = !children.isEmpty && (forcedOpen || state.expanded.contains(row))
+            shown.removeAll(keepingCapacity: true)
+            let open: Bool
+            if forcedOpen {
+                for child in index.children[row] where kept[child] { shown.append(child) }
+                open = !shown.isEmpty
+            } else {
+                open = !index.children[row].isEmpty && expanded.contains(row)
+                if open { shown.append(contentsOf: index.children[row]) }
+            }
             position[row] = lines.count
             lines.append(Line(row: row, lastMask: mask, isOpen: open))
             guard open else { continue }
-            let sorted = order.sorted(children)
-            let inherited = mask
-            for (i, child) in sorted.enumerated().reversed() {
-                let last = i == sorted.count - 1 ? Self.bit(index.depth[child]) : 0
-                stack.append((child, inherited | last))
+            order.sort(&shown)
+            for i in shown.indices.reversed() {
+                let child = shown[i]
+                let last = i == shown.count - 1 ? Self.bit(index.depth[child]) : 0
+                stack.append((child, mask | last))
             }
         }
     }
@@ -74,15 +84,18 @@ struct VisibleRows: Sendable, Equatable {
         let rows = state.model.modules
         let filter = state.filter
         guard filter.isActive else { return Array(repeating: true, count: rows.count) }
-        let classNeedle = filter.classSubstring.lowercased()
-        let regex = filter.nameRegex.isEmpty ? nil : try? Regex(filter.nameRegex)
+        let classNeedle = SearchText.needle(filter.classSubstring)
+        let regex = filter.nameRegex.isEmpty ? nil : NameRegex(filter.nameRegex)
         let params = state.model.parameters
         let position = state.index.parameterPosition
-        return rows.map { row in
-            if !classNeedle.isEmpty, !row.className.lowercased().contains(classNeedle) { return false }
-            if let regex, !row.name.contains(regex) { return false }
+        let text = state.searchText
+        let hasRegex = regex != nil
+        let nameRegex = regex ?? NameRegex.everything()
+        return rows.indices.map { r in
+            if !classNeedle.isEmpty, !text.className(r, contains: classNeedle) { return false }
+            if hasRegex, !nameRegex.matches(rows[r].name) { return false }
             if filter.trainableOnly {
-                let trainable = row.params.contains { ref in position[ref.tensor].map { params[$0].requiresGrad } ?? false }
+                let trainable = rows[r].params.contains { ref in position[ref.tensor].map { params[$0].requiresGrad } ?? false }
                 if !trainable { return false }
             }
             return true
@@ -90,34 +103,43 @@ struct VisibleRows: Sendable, Equatable {
     }
 }
 
-/// Orders siblings by the current sort key; ties (and the reverse of ties) keep `named_modules` order.
+/// Orders siblings by the current sort key; ties (and the reverse of ties) keep `named_modules` order. The
+/// key of every row is read once per rebuild into one array, so sorting a 100,000-row tree copies nothing.
 private struct SiblingOrder {
     let key: SortKey
     let reversed: Bool
-    let figures: Figures
-    let totalParams: [Int]
+    /// The sort value of each row; empty for execution order.
+    let values: [Double]
 
     init(state: AppState) {
         key = state.sort
         reversed = state.sortReversed
-        figures = state.figures
-        totalParams = state.index.totalParams
-    }
-
-    func sorted(_ rows: [Int]) -> [Int] {
-        switch key {
-        case .execution: return reversed ? rows.reversed() : rows
-        case .selfTime: return byValue(rows) { figures.selfMs($0) ?? 0 }
-        case .params: return byValue(rows) { Double(totalParams[$0]) }
-        case .backwardTime: return byValue(rows) { figures.profile($0)?.backward?.selfTime.window.p50 ?? 0 }
+        let rows = state.model.modules.indices
+        switch state.sort {
+        case .execution: values = []
+        case .selfTime: values = rows.map { state.figures.selfSortKey($0) }
+        case .params: values = state.index.totalParams.map(Double.init)
+        case .backwardTime: values = rows.map { state.figures.backwardSortKey($0) }
         }
     }
 
-    private func byValue(_ rows: [Int], _ value: (Int) -> Double) -> [Int] {
-        let keyed = rows.map { (row: $0, value: value($0)) }
-        return keyed.sorted { a, b in
-            if a.value != b.value { return reversed ? a.value < b.value : a.value > b.value }
-            return a.row < b.row
-        }.map(\.row)
+    func sorted(_ rows: [Int]) -> [Int] {
+        var rows = rows
+        sort(&rows)
+        return rows
+    }
+
+    func sort(_ rows: inout [Int]) {
+        guard key != .execution else {
+            if reversed { rows.reverse() }
+            return
+        }
+        guard rows.count > 1 else { return }
+        let values = values, reversed = reversed
+        rows.sort { a, b in
+            let va = values[a], vb = values[b]
+            if va != vb { return reversed ? va < vb : va > vb }
+            return a < b
+        }
     }
 }

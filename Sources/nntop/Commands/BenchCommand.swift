@@ -1,5 +1,6 @@
 import ArgumentParser
 import ModelSources
+import ModelView
 import Dispatch
 import Foundation
 import NNModules
@@ -28,10 +29,15 @@ struct BenchCommand: ParsableCommand {
     var startup = false
     @Option(help: "With --startup: also a sparse Llama-2-7B-shaped sharded checkpoint folder written to a temporary folder.")
     var startupCheckpointLayers: Int?
+    @Flag(help: "Time the view on big trees instead: open, frame, key, snapshot, search and filter keystrokes on a synthetic tree of --tree-modules modules and on the zoo models named (default llama-70b, built on meta).")
+    var tree = false
+    @Option(help: "With --tree: modules of the synthetic tree.") var treeModules = 100_000
+    @Option(help: "With --tree: zoo models (or any MODEL) whose trees are timed too, built on meta.") var treeModel: [String] = ["llama-70b"]
 
     func run() throws {
         guard runs > 0, warmup >= 0 else { throw ValidationError("--runs must be positive and --warmup 0 or more") }
         if startup { return try runStartup() }
+        if tree { return try runTree() }
         if let threads { ComputeThreads.set(threads) }
         let threadCount = ComputeThreads.count
         try CLIError.wrap {
@@ -68,7 +74,8 @@ struct BenchCommand: ParsableCommand {
                 let best = times.min() ?? 1
                 gemmFields.append("\(Self.quoted(String(n))): \(Self.number(2 * pow(Double(n), 3) / (best * 1e6)))")
             }
-            let render = RenderBenchmark.run(moduleCount: 10_000, frames: 100)
+            let synthetic = SyntheticModel.make(moduleCount: 10_000)
+            let render = TreeBenchmark.run(model: synthetic, snapshot: SyntheticModel.profile(for: synthetic), frames: 100).frameMs.median
             let text = "{\"models\": {\(modelFields.joined(separator: ", "))}, \"gemm_gflops\": {\(gemmFields.joined(separator: ", "))}, "
                 + "\"tui_render_ms_per_frame_10k_modules\": \(Self.number(render))}"
             print(text)
