@@ -27,24 +27,9 @@ public enum SafetensorsWriter {
         throws(CheckpointError)
     {
         let (header, ordered) = try prepare(tensors: tensors, metadata: metadata, file: url.path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
-        do {
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw CheckpointError(file: url.path, kind: .io, message: "cannot create \(temporary.path)")
-            }
-            let handle = try FileHandle(forWritingTo: temporary)
-            defer { try? handle.close() }
-            try handle.write(contentsOf: header)
-            for (_, tensor) in ordered { try handle.write(contentsOf: tensor.bytes) }
-            try handle.synchronize()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CheckpointError(file: url.path, kind: .io, message: "cannot move the finished file into place: \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            if let error = error as? CheckpointError { throw error }
-            throw CheckpointError(file: url.path, kind: .io, message: "cannot write: \(error.localizedDescription)")
+        try OutputFile.write(to: url.path) { file in
+            try header.withUnsafeBytes { try file.append($0) }
+            for (_, tensor) in ordered { try tensor.bytes.withUnsafeBytes { try file.append($0) } }
         }
     }
 

@@ -1,3 +1,4 @@
+import Checkpoints
 import Foundation
 import ModelView
 import NNModules
@@ -222,7 +223,7 @@ public final class LocalModelSource: ModelSource, @unchecked Sendable {
         let file = path.map { URL(fileURLWithPath: $0) }
             ?? exportDirectory.appendingPathComponent("nntop-\(tree.name)-\(Int(Date().timeIntervalSince1970)).json")
         do {
-            try ProfileExport.json(tree: tree, snapshot: snapshot).write(to: file, options: .atomic)
+            try OutputFile.write(ProfileExport.json(tree: tree, snapshot: snapshot), to: file.path)
             return CommandOutcome("exported to \(file.path) (reopen with `nntop \(file.path)`)")
         } catch {
             return .refused("export failed: \(file.path): \(error.localizedDescription)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checkpoints
 import Foundation
 import ModelSources
 import ModelView
@@ -30,6 +31,6 @@ extension BenchCommand {
         let data = try encoder.encode(["trees": results])
         let text = String(decoding: data, as: UTF8.self)
         print(text)
-        if let json { try text.write(toFile: json, atomically: true, encoding: .utf8) }
+        if let json { try CLIError.wrap { try OutputFile.write(text, to: json) } }
     }
 }

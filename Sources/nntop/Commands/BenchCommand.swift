@@ -2,6 +2,7 @@ import ArgumentParser
 import ModelSources
 import ModelView
 import Dispatch
+import Checkpoints
 import Foundation
 import NNModules
 import NNTopUI
@@ -79,7 +80,7 @@ struct BenchCommand: ParsableCommand {
             let text = "{\"models\": {\(modelFields.joined(separator: ", "))}, \"gemm_gflops\": {\(gemmFields.joined(separator: ", "))}, "
                 + "\"tui_render_ms_per_frame_10k_modules\": \(Self.number(render))}"
             print(text)
-            if let json { try text.write(toFile: json, atomically: true, encoding: .utf8) }
+            if let json { try OutputFile.write(text, to: json) }
         }
     }
 
@@ -147,7 +148,7 @@ struct BenchCommand: ParsableCommand {
             lines.append(line)
         }
         if let json {
-            try CLIError.wrap { try ("[" + lines.joined(separator: ",\n") + "]\n").write(toFile: json, atomically: true, encoding: .utf8) }
+            try CLIError.wrap { try OutputFile.write("[" + lines.joined(separator: ",\n") + "]\n", to: json) }
         }
     }
 }

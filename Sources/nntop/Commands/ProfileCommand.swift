@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checkpoints
 import Foundation
 import ModelSources
 import ModelView
@@ -50,10 +51,10 @@ struct ProfileCommand: ParsableCommand {
         }
         let tree = source.tree
         try CLIError.wrap {
-            if let json { try ProfileExport.json(tree: tree, snapshot: snapshot).write(to: URL(fileURLWithPath: json)) }
-            if let csv { try ProfileExport.csv(tree: tree, snapshot: snapshot).write(toFile: csv, atomically: true, encoding: .utf8) }
+            if let json { try OutputFile.write(ProfileExport.json(tree: tree, snapshot: snapshot), to: json) }
+            if let csv { try OutputFile.write(ProfileExport.csv(tree: tree, snapshot: snapshot), to: csv) }
             if let trace {
-                try ProfileExport.chromeTrace(model: loaded.name, events: source.trace).write(toFile: trace, atomically: true, encoding: .utf8)
+                try OutputFile.write(ProfileExport.chromeTrace(model: loaded.name, events: source.trace), to: trace)
             }
         }
         print(ProfileTable.render(tree: tree, snapshot: snapshot, top: top))

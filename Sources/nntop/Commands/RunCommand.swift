@@ -33,7 +33,9 @@ struct RunCommand: ParsableCommand {
             let module = loaded.module.eval()
             if let weights {
                 let stateDict = StateDict(checkpoint: try Checkpoint.open(URL(fileURLWithPath: weights)))
-                try module.loadStateDict(try stateDict.fillingTiedKeys(of: module))
+                do { try module.loadStateDict(try stateDict.fillingTiedKeys(of: module)) } catch {
+                    throw ModelLoadError(description: "\(weights): \(error)")
+                }
             }
             if computeType == .float64 { try module.double() }
             let names = (loaded.module as? ExportedProgramModule)?.inputNames ?? loaded.inputNames
@@ -45,7 +47,10 @@ struct RunCommand: ParsableCommand {
                 return .tensor(try tensor.to(dtype: computeType))
             }
             let args = try arguments.args.map(converted), kwargs = try arguments.kwargs.mapValues(converted)
-            let result = try GradMode.noGrad { try module.call(args, kwargs: kwargs) }
+            let result: Value
+            do { result = try GradMode.noGrad { try module.call(args, kwargs: kwargs) } } catch {
+                throw ModelLoadError(description: "\(model): the forward on \(input ?? "the sample input") failed: \(error)")
+            }
             let outputs = Self.namedOutputs(result)
             if let output {
                 let entries = try outputs.mapValues { try $0.safetensorsEntry() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checkpoints
 import Foundation
 import ModelSources
 import ModelView
@@ -55,7 +56,7 @@ struct TopCommand: ParsableCommand {
         }
         if let signal = NCursesTerminal.receivedSignal { throw ExitCode(128 + signal) }
         if let freezeOut = options.freezeOut {
-            try CLIError.wrap { try FreezePatterns.json(final.model).write(toFile: freezeOut, atomically: true, encoding: .utf8) }
+            try CLIError.wrap { try OutputFile.write(FreezePatterns.json(final.model), to: freezeOut) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ModelSources
 import ModelView
+import Checkpoints
 import Foundation
 import NNModules
 import Profiler
@@ -76,7 +77,7 @@ struct TrainCommand: ParsableCommand {
             if let json {
                 let text = JSONText.object([("model", .string(loaded.name)), ("optimizer", .string(optimizer)), ("lr", .double(lr)),
                                             ("frozen", .array(freeze.map(JSONText.string))), ("steps", .array(records))]).rendered
-                try (text + "\n").write(toFile: json, atomically: true, encoding: .utf8)
+                try OutputFile.write(text + "\n", to: json)
             }
         }
     }
