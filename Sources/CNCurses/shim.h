@@ -15,6 +15,9 @@ static inline int nntop_lines(void) { return LINES; }
 static inline int nntop_cols(void) { return COLS; }
 static inline int nntop_colors(void) { return COLORS; }
 static inline int nntop_key_f(int n) { return KEY_F(n); }
+/// The next refresh repaints every cell: after a resize the terminal may have dropped what ncurses
+/// believes is still on screen (a pane shrunk to 1×1 and grown back comes back blank).
+static inline int nntop_repaint_all(void) { return clearok(curscr, TRUE); }
 
 static inline attr_t nntop_attributes(int bold, int reverse) {
     return (bold ? A_BOLD : A_NORMAL) | (reverse ? A_REVERSE : A_NORMAL);

@@ -154,6 +154,77 @@ struct TmuxError: Error, CustomStringConvertible { let description: String }
         #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored after signal \(signal)")
     }
 
+    /// The shell command that runs nntop on `model`, then prints its exit status and the terminal's modes.
+    static func viewThenStty(_ model: String) -> String {
+        "\(binary) \(model); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -e '-*icanon' -e '-*echo'; sleep 30"
+    }
+
+    static func expectSane(_ screen: String, exit: String, _ what: String) {
+        #expect(screen.contains("EXIT=\(exit)"), "\(what): \(screen)")
+        let lines = screen.split(separator: "\n").map(String.init)
+        #expect(lines.contains("icanon") && lines.contains("echo"), "terminal restored after \(what)")
+    }
+
+    /// Ctrl-C sends SIGINT (the terminal keeps ISIG, so it works even if the view were stuck): the view
+    /// restores the terminal and ends with the conventional status 130.
+    @Test func ctrlCQuitsAndRestoresTheTerminal() throws {
+        let tmux = Tmux()
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", Self.viewThenStty("seed_mlp")])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+        _ = try tmux.waitFor { $0.contains("trainable") }
+        try tmux.run(["send-keys", "-t", tmux.session, "C-c"])
+        Self.expectSane(try tmux.waitFor(30) { Self.sttyPrinted($0) }, exit: "130", "Ctrl-C")
+    }
+
+    /// A terminal shrunk to 1×1: the view survives and quits cleanly from there; grown back, it draws the
+    /// whole tree again (Ctrl-L repaints every cell, should the terminal have dropped any).
+    @Test func aTerminalShrunkToOneCellSurvives() throws {
+        let tmux = Tmux()
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", Self.viewThenStty("seed_mlp")])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+        _ = try tmux.waitFor { $0.contains("trainable") }
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "1", "-y", "1"])
+        Thread.sleep(forTimeInterval: 1)
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "100", "-y", "30"])
+        try tmux.run(["send-keys", "-t", tmux.session, "C-l"])
+        let back = try tmux.waitFor { $0.contains("trainable") && $0.contains("Linear") }
+        #expect(back.contains("Linear"), "the tree is drawn again at full size: \(back)")
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "1", "-y", "1"])
+        Thread.sleep(forTimeInterval: 1)
+        try tmux.run(["send-keys", "-t", tmux.session, "q"])
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "100", "-y", "30"])
+        Self.expectSane(try tmux.waitFor(30) { Self.sttyPrinted($0) }, exit: "0", "quitting at 1×1")
+    }
+
+    /// An error in the runner (an op nntop lacks, met at the first forward) shows in the header with the
+    /// module it failed in; the view stays usable and quits cleanly.
+    @Test func anErrorInTheRunnerShowsAndQuitsCleanly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-runner-error-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = folder.appendingPathComponent("missing-op.pt2")
+        // The golden archive with its SiLU op renamed to one no PyTorch has.
+        let rewrite = """
+            import sys, zipfile
+            src, dst = sys.argv[1], sys.argv[2]
+            with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as out:
+                for info in z.infolist():
+                    data = z.read(info)
+                    if info.filename.endswith("models/model.json"):
+                        data = data.replace(b"torch.ops.aten.silu.default", b"torch.ops.aten.nntop_missing_op.default")
+                    out.writestr(info.filename, data)
+            """
+        let python = try Subprocess.run("python3", ["-c", rewrite, try Goldens.url("export/custom_cnn/model.pt2").path, broken.path])
+        try #require(python.status == 0, "python3 rewrote the archive: \(python.stderr)")
+        let tmux = Tmux()
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "150", "-y", "40", Self.viewThenStty(broken.path)])
+        defer { _ = try? tmux.run(["kill-session", "-t", tmux.session]) }
+        let failed = try tmux.waitFor(60) { $0.contains("nntop_missing_op") }
+        #expect(failed.contains("nntop_missing_op"), "the header names the op: \(failed)")
+        try tmux.run(["send-keys", "-t", tmux.session, "j", "j", "q"])
+        Self.expectSane(try tmux.waitFor(30) { Self.sttyPrinted($0) }, exit: "0", "a runner error")
+    }
+
     @Test func tinyTerminalSaysSoAndQuitsCleanly() throws {
         let tmux = Tmux()
         try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "30", "-y", "8", "\(Self.binary) seed_mlp; echo EXIT=$?; sleep 30"])

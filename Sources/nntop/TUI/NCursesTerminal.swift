@@ -9,6 +9,13 @@ import Glibc
 /// touch it.
 private let pendingSignal = Atomic<Int32>(0)
 
+/// Set by SIGWINCH (before ncurses' own handler runs). A window shrunk and grown back before the loop reads
+/// the size looks unchanged to ncurses, which then reports no resize, yet the terminal dropped what was on
+/// screen: every SIGWINCH therefore makes the next frame a full repaint.
+private let windowChanged = Atomic<Bool>(false)
+/// ncurses' SIGWINCH handler, called from ours.
+nonisolated(unsafe) private var ncursesWindowHandler: (@convention(c) (Int32) -> Void)?
+
 /// The terminal's modes before ncurses changed them, for the crash handler: it restores them with
 /// async-signal-safe calls only (`tcsetattr`, `write`), then lets the signal kill the process as usual.
 nonisolated(unsafe) private var savedModes = termios()
@@ -78,10 +85,15 @@ final class NCursesTerminal: Terminal {
 
     func nextEvent(timeout: Duration) -> Event? {
         if pendingSignal.load(ordering: .relaxed) != 0 { return .key(.ctrlC) }
+        if windowChanged.exchange(false, ordering: .relaxed) { previous = nil }
         let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         wtimeout(nntop_stdscr(), Int32(clamping: ms))
         var wch: wint_t = 0
         switch wget_wch(nntop_stdscr(), &wch) {
+        case OK where wch == 12:
+            // Ctrl-L: repaint every cell, as in top, less and vim (a terminal that lost its contents).
+            previous = nil
+            return .tick
         case OK: return Self.character(wch).map { .key($0) }
         case KEY_CODE_YES: return keyCode(Int32(bitPattern: wch))
         default:
@@ -98,7 +110,10 @@ final class NCursesTerminal: Terminal {
     func present(_ buffer: ScreenBuffer) {
         if pairsMode != buffer.colorMode { preparePairs(buffer.colorMode) }
         let full = previous.map { $0.width != buffer.width || $0.height != buffer.height } ?? true
-        if full { erase() }
+        if full {
+            erase()
+            _ = nntop_repaint_all()
+        }
         for y in 0..<buffer.height {
             for x in 0..<buffer.width {
                 let cell = buffer[x, y]
@@ -211,6 +226,21 @@ final class NCursesTerminal: Terminal {
                 }
             }
         }
+        // Window changes: note them, then let ncurses handle them as it would have (it installed its handler
+        // in initscr; SIG_DFL and SIG_IGN are not functions to call).
+        var ncursesAction = sigaction()
+        sigaction(SIGWINCH, nil, &ncursesAction)
+        if let handler = ncursesAction.__sigaction_handler.sa_handler, unsafeBitCast(handler, to: Int.self) > 1 {
+            ncursesWindowHandler = handler
+        }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { received in
+            windowChanged.store(true, ordering: .relaxed)
+            ncursesWindowHandler?(received)
+        }
+        action.sa_flags = ncursesAction.sa_flags
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGWINCH, &action, nil)
         // Crashes: restore the terminal first (the runtime's backtrace would print over the screen), then die
         // of the same signal.
         for sig in [SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL] {
