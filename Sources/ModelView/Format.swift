@@ -12,11 +12,14 @@ public enum Format {
     /// A duration given in milliseconds: `0.0123` → `12.3µs`, `1.234` → `1.23ms`, `2345` → `2.35s`.
     public static func duration(milliseconds ms: Double) -> String {
         guard ms.isFinite else { return "—" }
+        // Times come from agents and session files too: a negative or absurd one is shown, never trusted.
+        if ms < 0 { return "-" + duration(milliseconds: -ms) }
         let micro = "µs"
         if ms < 0.0009995 { return significant(ms * 1_000_000) + "ns" }
         if ms < 0.9995 { return significant(ms * 1000) + micro }
         if ms < 999.5 { return significant(ms) + "ms" }
-        return significant(ms / 1000) + "s"
+        if ms < 999_500 { return significant(ms / 1000) + "s" }
+        return number(ms / 1000) + "s"
     }
 
     /// Binary units, as `torch.cuda.memory_summary` prints them: `512 B`, `4.00 KiB`, `44.6 MiB`.
@@ -31,6 +34,7 @@ public enum Format {
     public static func percent(_ fraction: Double) -> String {
         guard fraction.isFinite else { return "—" }
         if fraction > 0, fraction < 0.005 { return "<1%" }
+        guard abs(fraction) < 1e9 else { return number(fraction * 100) + "%" }
         return "\(Int((fraction * 100).rounded()))%"
     }
 
@@ -102,6 +106,7 @@ public enum Format {
 
     /// `1.234` → `1.23`, `12.34` → `12.3`, `123.4` → `123` (values below 999.5).
     private static func significant(_ value: Double) -> String {
+        if value >= 1e15 { return number(value) }  // scientific; no Int conversion that could overflow
         if value >= 99.95 { return String(Int(value.rounded())) }
         if value >= 9.995 { return fixed(value, decimals: 1) }
         return fixed(value, decimals: 2)

@@ -22,6 +22,16 @@ import Testing
         #expect(Format.duration(milliseconds: .nan) == "—")
     }
 
+    /// Found by the attach fuzz target: times from an agent or a session file may be absurd; they are
+    /// printed, never trapped on.
+    @Test func absurdValuesFromOutsideArePrintedNotTrappedOn() {
+        #expect(Format.duration(milliseconds: 1e300) == "1.00e297s")
+        #expect(Format.duration(milliseconds: 5_000_000) == "5000s")
+        #expect(Format.duration(milliseconds: -2.5) == "-2.50ms")
+        #expect(Format.percent(1e300) == "1.00e302%")
+        #expect(Format.count(Int.max) == "9223372T")
+    }
+
     @Test(arguments: [
         (0, "0 B"), (512, "512 B"), (4096, "4.00 KiB"), (46_758_048, "44.6 MiB"), (1_288_490_189, "1.20 GiB"),
     ])

@@ -51,7 +51,7 @@ enum HeaderView {
 
     private static func runsPerSecond(_ value: Double) -> String {
         guard value.isFinite, value > 0 else { return "0" }
-        return value >= 100 ? String(Int(value.rounded())) : Format.number(value)
+        return value >= 100 && value < 1e9 ? String(Int(value.rounded())) : Format.number(value)
     }
 
     private static func runner(_ status: RunnerStatus) -> Segment {
