@@ -167,17 +167,6 @@ struct NameRegex {
         if anchoredStart && anchoredEnd { return n == h && haystack.elementsEqual(needle) }
         if anchoredStart { return haystack.prefix(n).elementsEqual(needle) }
         if anchoredEnd { return haystack.suffix(n).elementsEqual(needle) }
-        guard n > 0 else { return true }
-        let first = needle[0]
-        var i = 0
-        while i <= h - n {
-            if haystack[i] == first {
-                var k = 1
-                while k < n && haystack[i + k] == needle[k] { k += 1 }
-                if k == n { return true }
-            }
-            i += 1
-        }
-        return false
+        return SearchText.contains(needle, in: haystack)
     }
 }

@@ -34,23 +34,25 @@ struct SearchText: Sendable {
     }
 
     private static func contains(_ haystack: [UInt8], _ range: Range<Int>, _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard range.count >= needle.count else { return false }
-        return haystack.withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { n in
-                let first = n[0]
-                var i = range.lowerBound
-                let last = range.upperBound - n.count
-                while i <= last {
-                    if h[i] == first {
-                        var k = 1
-                        while k < n.count && h[i + k] == n[k] { k += 1 }
-                        if k == n.count { return true }
-                    }
-                    i += 1
-                }
-                return false
+        haystack.withUnsafeBufferPointer { contains(needle, in: UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Whether `needle` occurs in `haystack`: a first-byte scan, fast on short names (also the name regex's
+    /// literal search).
+    static func contains(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = needle.count, h = haystack.count
+        guard n > 0 else { return true }
+        guard n <= h else { return false }
+        let first = needle[0]
+        var i = 0
+        while i <= h - n {
+            if haystack[i] == first {
+                var k = 1
+                while k < n && haystack[i + k] == needle[k] { k += 1 }
+                if k == n { return true }
             }
+            i += 1
         }
+        return false
     }
 }

@@ -55,7 +55,7 @@ struct FrameLog {
             line["root_max_ms"] = Self.finiteOrText(root.inclusive.total.max)
         }
         if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
-            Self.append(data + Data([0x0A]), to: path)
+            StartupLog.append(data + Data([0x0A]), to: path)
         }
         windowStart = now
         frames = 0
@@ -65,12 +65,4 @@ struct FrameLog {
 
     /// JSON has no NaN/Inf: a non-finite percentile is written as text so the soak script sees it.
     private static func finiteOrText(_ value: Double) -> Any { value.isFinite ? value : "\(value)" }
-
-    private static func append(_ data: Data, to path: String) {
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return }
-        handle.seekToEndOfFile()
-        handle.write(data)
-        try? handle.close()
-    }
 }

@@ -17,13 +17,16 @@ struct StartupLog {
     /// Appends `event <ns>` the first time `event` happens.
     mutating func mark(_ event: String) {
         guard let path, written.insert(event).inserted else { return }
-        let line = "\(event) \(Self.now())\n"
-        guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() else { return }
+        Self.append(Data("\(event) \(Self.now())\n".utf8), to: path)
+    }
+
+    /// Appends `data` to the file at `path`, creating it; a diagnostic log never stops the view, so a
+    /// failure is ignored (also `FrameLog`'s writer).
+    static func append(_ data: Data, to path: String) {
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
         handle.seekToEndOfFile()
-        handle.write(Data(line.utf8))
+        handle.write(data)
         try? handle.close()
     }
 
