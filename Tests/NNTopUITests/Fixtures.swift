@@ -1,4 +1,5 @@
 import ModelView
+import Synchronization
 @testable import NNTopUI
 
 /// Builds fabricated `ModelTree`s the way a source would from `named_modules()`, and remembers what a
@@ -39,14 +40,16 @@ struct ModelBuilder {
 
     func build(name: String, source: String) -> ModelTree {
         let tree = ModelTree(name: name, source: source, modules: modules, parameters: parameters)
-        Fixtures.forwards[source] = (outputs, flops)
+        Fixtures.forwards.withLock { $0[source] = (outputs, flops) }
         return tree
     }
 }
 
 enum Fixtures {
     /// What each fixture's sample forward reports, by source: output shapes and own FLOPs by module name.
-    nonisolated(unsafe) static var forwards: [String: (outputs: [String: [Int]], flops: [String: Int])] = [:]
+    /// Tests run in parallel and build fixtures concurrently, so the table is behind a lock (an unguarded
+    /// dictionary crashed CI one run in four).
+    static let forwards = Mutex<[String: (outputs: [String: [Int]], flops: [String: Int])]>([:])
 
     /// LeNet-5: 61,706 parameters, no tying.
     static func leNet() -> ModelTree {
@@ -115,7 +118,7 @@ enum Fixtures {
     /// FLOPs are what the fixture's builder recorded.
     static func profile(for tree: ModelTree, nonFiniteRow: Int? = nil) -> ProfileSnapshot {
         var snapshot = SyntheticModel.profile(for: tree)
-        let forward = forwards[tree.source]
+        let forward = forwards.withLock { $0[tree.source] }
         for k in snapshot.modules.indices {
             let name = snapshot.modules[k].name
             snapshot.modules[k].flops = forward?.flops[name]
