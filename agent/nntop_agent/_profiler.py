@@ -283,25 +283,12 @@ class Profiler:
                 self.push(("failed", name))
         if self.detail_log is not None and (self.bwd or self.grad_pending):
             self.push(("bwd", self.step - 1, self.detail_log, self.bwd, self.nlog, self.grad_pending))
-        self._reset_step()
-        host._apply_pending()
-        want = host.want_hooks
-        if want and not self.installed:
-            self._install(host._params_for_hooks())
-        elif not want and self.installed:
-            self.remove_all()
-        if not self.installed:
-            if not host.keep_boundary():
-                self._remove_boundary()
-            self.last_boundary = None
-            self.was_detail = False
-            return None
         # statistics budget: each step earns budget × its wall time; a statistics step spends what its
         # statistics measured, or its excess over a plain step's time when that is more (node hooks, caches).
         # The usual step time is the median of the last plain steps. A step earns on at most twice that: a pause
         # between steps (evaluation, checkpointing, other work of the process) buys no burst of statistics; nor is
         # a statistics step followed by a pause charged more than twice what its statistics measured.
-        if self.last_boundary is not None:
+        if self.last_boundary is not None:  # the previous step ran with the hooks: charge it even if they go now
             dt = now - self.last_boundary
             recent = self.plain_recent
             plain = sorted(recent)[len(recent) // 2] if recent else 0
@@ -317,6 +304,20 @@ class Profiler:
             cap = self.stats_budget * 1e9
             if self.credit > cap:
                 self.credit = cap
+        self._reset_step()
+        host._apply_pending()
+        want = host.want_hooks
+        if want and not self.installed:
+            self._install(host._params_for_hooks())
+        elif not want and self.installed:
+            self.remove_all()
+        if not self.installed:
+            if not host.keep_boundary():
+                self._remove_boundary()
+            self.last_boundary = None
+            self.was_detail = False
+            self.stats_spent = 0
+            return None
         self.last_boundary = now
         self.stats_spent = 0
         detail = self.stats_every > 0 and self.step % self.stats_every == 0 and self.credit >= 0
