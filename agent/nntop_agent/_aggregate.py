@@ -12,7 +12,7 @@ _LOG_STEP = 100.0  # histogram bins of 1 % (log scale)
 
 class Series:
     """Per-forward values in ms: the last `window` exactly, all of them in a 1 % log histogram."""
-    __slots__ = ("window", "hist", "count", "sum", "max", "_timing", "_keys")
+    __slots__ = ("window", "hist", "count", "sum", "max", "_timing", "_keys", "_json")
 
     def __init__(self, window):
         self.window = collections.deque(maxlen=window)
@@ -21,6 +21,7 @@ class Series:
         self.sum = 0.0
         self.max = 0.0
         self._timing = None  # timing() until the next value
+        self._json = None    # its JSON text until the next value
         self._keys = None    # sorted histogram bins until a new bin appears
 
     def add(self, v):
@@ -37,7 +38,7 @@ class Series:
         self.sum += v
         if v > self.max:
             self.max = v
-        self._timing = None
+        self._timing = self._json = None
 
     @staticmethod
     def _exact(vals):
@@ -79,6 +80,12 @@ class Series:
             t = self._timing = {"window": self._exact(list(self.window)), "total": self._total()}
         return t
 
+    def timing_json(self):
+        j = self._json
+        if j is None:
+            j = self._json = dumps(self.timing())
+        return j
+
 
 class ModStat:
     def __init__(self, window):
@@ -93,6 +100,10 @@ class ModStat:
         self.bwd_self = Series(window)
         self.bwd_history = collections.deque(maxlen=window)
         self.bwd_last = -1
+        # the snapshot's JSON text of what changes on statistics steps only (None: to encode again), and the
+        # forward history's values already encoded (one repr per value, not one per value per snapshot)
+        self.history_text = collections.deque(maxlen=window)
+        self.outputs_text = self.mean_text = self.backward_text = self.gradient_text = None
         self.gradient = None
 
 
@@ -214,6 +225,7 @@ class Aggregator:
         self.log = log
         self.lock = threading.Lock()
         self.mods = [ModStat(window) for _ in names]
+        self.name_text = [None] * len(names)
         self.forwards = 0
         self.ends = collections.deque()
         self.waiting = collections.deque()
@@ -329,6 +341,7 @@ class Aggregator:
                 m.incl.add(v)
                 m.self_.add(per_self[i])
                 m.history.append(v)
+                m.history_text.append(repr(v))
         if fstats:
             first_bad = None
             for pos in sorted(fstats):
@@ -348,6 +361,7 @@ class Aggregator:
                         first_bad = self.names[i]
                 m = self.mods[i]
                 m.outputs = outs
+                m.outputs_text = m.mean_text = None
                 if outs:
                     m.mean_history.append(outs[0]["mean"])  # already encoded
             if first_bad is not None:
@@ -387,6 +401,7 @@ class Aggregator:
             m.incl.add(v)
             m.self_.add(s / 1e6 if s > 0 else 0.0)
             m.history.append(v)
+            m.history_text.append(repr(v))
 
     def _backward(self, rec):
         _, step, flog, nodes, nlog, grads = rec
@@ -454,6 +469,7 @@ class Aggregator:
                 m.bwd_incl.add(per_incl[i])
                 m.bwd_history.append(per_incl[i])
                 m.bwd_last = self.backward_passes
+                m.backward_text = None
         if grads:
             self.train_step = True
             vals = {pid: p.get() for pid, p in grads.items()}
@@ -467,6 +483,7 @@ class Aggregator:
                 tot = sum(v[2] for v in got)
                 nans = int(sum(v[4] for v in got))
                 infs = int(sum(v[5] for v in got))
+                self.mods[i].gradient_text = None
                 self.mods[i].gradient = {"count": int(cnt), "norm": fnum(math.sqrt(sq) if sq >= 0 else sq),
                                          "mean": fnum(tot / cnt if cnt else 0.0),
                                          "max_abs": fnum(max(v[3] for v in got)), "nan_count": nans,
@@ -512,17 +529,42 @@ class Aggregator:
             mods = [self._module_entry(i, m) for i, m in enumerate(self.mods) if m.calls]
             return self._head(state, message, dropped, losses, mods)
 
+    def _module_json(self, i, m):
+        """_module_entry(i, m) as JSON text, from the parts' cached texts where they did not change."""
+        backward = "null"
+        if m.bwd_passes and m.bwd_last == self.backward_passes:
+            if m.backward_text is None:
+                m.backward_text = dumps({"passes": m.bwd_passes, "self_ms": m.bwd_self.timing(),
+                                         "inclusive_ms": m.bwd_incl.timing(), "history_ms": list(m.bwd_history)})
+            backward = m.backward_text
+        if m.outputs_text is None:
+            m.outputs_text = dumps(m.outputs or [])
+        if m.mean_text is None:
+            m.mean_text = dumps(list(m.mean_history))
+        if m.gradient_text is None:
+            m.gradient_text = dumps(m.gradient)
+        name = self.name_text[i]
+        if name is None:
+            name = self.name_text[i] = dumps(self.names[i])
+        return "".join(('{"name":', name, ',"calls":', str(m.calls),
+                        ',"calls_per_forward":', repr(m.calls / self.forwards if self.forwards else 0.0),
+                        ',"self_ms":', m.self_.timing_json(), ',"inclusive_ms":', m.incl.timing_json(),
+                        ',"history_ms":[', ",".join(m.history_text), '],"flops":null,"outputs":', m.outputs_text,
+                        ',"inputs":[],"mean_history":', m.mean_text, ',"backward":', backward,
+                        ',"gradient":', m.gradient_text, "}"))
+
     def snapshot_line(self, state, message, dropped, losses, pause=None, piece=0.001):
-        """The `snapshot` message of `snapshot()` as one JSON line, built and encoded module by module;
-        `pause()` runs between pieces of about `piece` seconds, so a big model's snapshot does not hold the GIL
-        (and the training thread) for its whole duration."""
+        """The `snapshot` message of `snapshot()` as one JSON line. Each module's entry is assembled from cached
+        texts of its parts (only what changed since the last snapshot is encoded again: per forward the timing
+        figures, the history's one new value), and `pause()` runs between pieces of about `piece` seconds, so a
+        big model's snapshot does not hold the GIL (and the training thread) for its whole duration."""
         with self.lock:
             parts = []
             t = time.perf_counter()
             for i, m in enumerate(self.mods):
                 if not m.calls:
                     continue
-                parts.append(dumps(self._module_entry(i, m)))
+                parts.append(self._module_json(i, m))
                 if pause is not None and time.perf_counter() - t > piece:
                     pause()
                     t = time.perf_counter()

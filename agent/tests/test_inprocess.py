@@ -282,3 +282,10 @@ def test_forward_log_pairing():
         assert list(a.self_.window) == pytest.approx(list(b.self_.window))
     assert fast.mods[3].calls == 6 and fast.mods[3].incl.window[-1] == pytest.approx((50 + 100) / 1e6)
     assert fast.mods[0].self_.window[-1] == pytest.approx((1000 - 200 - 150) / 1e6)
+    # the snapshot line assembled from cached texts says what snapshot() says
+    import json
+    line = json.loads(fast.snapshot_line("running", None, 0, [1.5], pause=lambda: None, piece=0.0))
+    assert line["type"] == "snapshot" and line["schema_version"] == 1
+    snap = json.loads(json.dumps(fast.snapshot("running", None, 0, [1.5])))
+    line["snapshot"]["runner"]["runs_per_second"] = snap["runner"]["runs_per_second"]  # a clock apart
+    assert line["snapshot"] == snap and [m["name"] for m in snap["modules"]] == ["0", "1", "2", "3"]
