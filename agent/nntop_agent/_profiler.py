@@ -156,6 +156,8 @@ class Profiler:
         self.step_t0 = 0
         self.was_detail = False
         self.plain_recent = collections.deque(maxlen=9)  # wall times of the last plain steps (ns)
+        self.async_spent = 0              # ns of the aggregator thread's CPU on statistics records (it adds)
+        self.async_seen = 0               # ... of which already charged (the training thread)
 
     # ---- installation -------------------------------------------------------------------------------------
 
@@ -298,6 +300,10 @@ class Profiler:
                 earn = min(dt, 2 * plain)
                 if self.was_detail:
                     spent = max(spent, min(dt, 2 * (plain + spent)) - plain)
+            # plus the aggregator thread's CPU time on statistics records (written by that thread only)
+            done = self.async_spent
+            spent += done - self.async_seen
+            self.async_seen = done
             if not self.was_detail:
                 recent.append(dt)
             self.credit += self.stats_budget * earn - spent
