@@ -306,10 +306,11 @@ class Profiler:
             self.async_seen = done
             if not self.was_detail:
                 recent.append(dt)
-            self.credit += self.stats_budget * earn - spent
-            cap = self.stats_budget * 1e9
-            if self.credit > cap:
-                self.credit = cap
+            if self.stats_every > 0 or spent:  # no statistics, nothing to save up for
+                self.credit += self.stats_budget * earn - spent
+                cap = self.stats_budget * 1e9
+                if self.credit > cap:
+                    self.credit = cap
         self._reset_step()
         host._apply_pending()
         want = host.want_hooks
