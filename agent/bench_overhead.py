@@ -6,7 +6,8 @@ one model, not an unhooked copy next to a hooked one: two copies of the same mod
 with no hook on either (where their tensors landed in memory, different in every process), far above the
 effects measured. Blocks of a few steps, not single alternating steps, so the attached model runs as in a
 training loop: the agent's time-based work (the statistics budget, a fraction of the time between the model's
-steps; the viewer's snapshots, every 200 ms or slower) stays in its own steps.
+steps; the viewer's snapshots, every 200 ms or slower) stays in its own steps. Blocks: ResNet-18 6 steps,
+GPT-2 2 steps (--steps 8: 8 configuration steps per GPT-2 phase, 24 per ResNet-18 phase).
 
 Configurations, in rotating order per round:
   latency        a viewer connected, statistics off (stats_every=0); A blocks: the viewer paused the agent
@@ -34,7 +35,7 @@ Prints one JSON object, per model:
 Ratios side by side in `summary`: per configuration [ratio_to_unhooked, ratio_median_phase,
 cpu_ratio_to_unhooked].
 
-    python agent/bench_overhead.py [--rounds 5] [--steps 4] [--models resnet18,gpt2]
+    python agent/bench_overhead.py [--rounds 5] [--steps 8] [--models resnet18,gpt2]
 """
 import argparse
 import json
@@ -224,8 +225,8 @@ def bench(name, make_model, make_step, rounds, block, warm):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--steps", type=int, default=4,
-                    help="configuration steps per phase for GPT-2, a multiple of 4 (ResNet-18: 6x)")
+    ap.add_argument("--steps", type=int, default=8,
+                    help="configuration steps per phase for GPT-2, a multiple of 4 (ResNet-18: 3x)")
     ap.add_argument("--warm", type=int, default=1)
     ap.add_argument("--models", default="resnet18,gpt2")
     ap.add_argument("--gpt2-seq", type=int, default=32)
@@ -238,7 +239,7 @@ def main():
     for name in names:
         if name == "resnet18":
             out[name] = bench(name, ResNet, lambda m, o: resnet18_step(m, 2, "cpu", o), a.rounds,
-                              max(1, a.steps * 6 // 4), a.warm)
+                              max(1, a.steps * 3 // 4), a.warm)
             out[name]["input"] = "2x3x64x64"
         elif name == "gpt2":
             out[name] = bench(name, GPT2LMHeadModel, lambda m, o: gpt2_step(m, 1, a.gpt2_seq, "cpu", o),
