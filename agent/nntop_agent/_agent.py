@@ -27,11 +27,17 @@ from ._sockets import close_quietly
 
 MAX_LINE = 1 << 20
 SNAPSHOT_EVERY = 0.2
+SNAPSHOT_CPU_SHARE_INV = 200  # snapshots take at most 1/200 of a core
 VERBS = ("set_requires_grad", "undo", "pause", "resume", "set_training", "export", "ping")
 
 _current = None
 _active_paths = set()
 _active_lock = threading.Lock()
+
+
+def _yield_gil():
+    """Releases the GIL long enough for a waiting training thread to take it (a bare sleep(0) may not)."""
+    time.sleep(0.0002)
 
 
 class AgentError(RuntimeError):
@@ -80,9 +86,10 @@ def socket_name(pid, rank, world_size, name):
 
 
 class _Conn:
-    def __init__(self, sock, kind):
+    def __init__(self, sock, kind, wake=None):
         self.sock = sock
         self.kind = kind
+        self.wake = wake
         self.wlock = threading.Lock()
         self.outbox = queue.SimpleQueue()
         self.closed = threading.Event()
@@ -90,8 +97,16 @@ class _Conn:
         self.sock_closed = False
         self.buf = b""
 
+    def post(self, obj):
+        """Queues a line for the sender thread and wakes it."""
+        self.outbox.put(obj)
+        if self.wake is not None:
+            self.wake()
+
     def send(self, obj):
-        data = dumps_line(obj)
+        return self.send_bytes(dumps_line(obj))
+
+    def send_bytes(self, data):
         with self.wlock:
             if self.closed.is_set():
                 return False
@@ -275,10 +290,19 @@ class Agent:
         if self.verbose:
             print(f"nntop_agent[{self.pid}]: {msg}", file=sys.stderr, flush=True)
 
+    def _wake_sender(self):
+        """Wakes the sender thread (blocked on the record queue) unless a record will wake it anyway."""
+        recs = self.profiler.records
+        if recs.empty():
+            try:
+                recs.put_nowait(None)
+            except queue.Full:
+                pass
+
     def _outbox(self, obj):
         c = self.conn
         if c is not None:
-            c.outbox.put(obj)
+            c.post(obj)
 
     def _apply_pending(self):
         changed = False
@@ -411,7 +435,7 @@ class Agent:
         return uid == os.geteuid()
 
     def _serve(self, s, kind):
-        conn = _Conn(s, kind)
+        conn = _Conn(s, kind, self._wake_sender)
         try:
             if kind == "unix" and not self._peer_ok(s):
                 self._log("refused a viewer of another user")
@@ -487,13 +511,14 @@ class Agent:
                 line = conn.readline()
             except ValueError as e:
                 self._log(f"refused an oversized line: {e}")
-                conn.outbox.put(message("error", error=f"refused: {e}; closing the connection"))
+                conn.post(message("error", error=f"refused: {e}; closing the connection"))
                 time.sleep(0.1)  # let the sender flush the error line
                 break
             if line is None:
                 break
             self._handle_line(conn, line)
         conn.closed.set()
+        self._wake_sender()
         sender.join(timeout=2)
 
     def _sender(self, conn, agg):
@@ -502,11 +527,22 @@ class Agent:
         recs = self.profiler.records
         last_state = None
         while not conn.closed.is_set():
+            # records, replies and the end of the connection wake it (None: a wake-up only); it polls only
+            # while CUDA work or a snapshot is pending
+            if agg.waiting or self.loss_pending:
+                timeout = 0.02
+            elif agg.dirty:
+                timeout = min(0.25, max(0.005, interval - (time.monotonic() - last)))
+            else:
+                timeout = 0.25
             try:
-                rec = recs.get(timeout=0.02)
-                agg.add(rec)
+                rec = recs.get(timeout=timeout)
+                if rec is not None:
+                    agg.add(rec)
                 for _ in range(256):
-                    agg.add(recs.get_nowait())
+                    rec = recs.get_nowait()
+                    if rec is not None:
+                        agg.add(rec)
             except queue.Empty:
                 pass
             while self.loss_pending and self.loss_pending[0].ready():
@@ -514,6 +550,10 @@ class Agent:
                 self.losses.append(v[0])
                 agg.dirty = True
             agg.poll()
+            if agg.stats_cpu:
+                # the statistics' share of this thread's work counts against their budget too
+                self.profiler.async_spent += int(agg.stats_cpu * 1e9)
+                agg.stats_cpu = 0.0
             while True:
                 try:
                     obj = conn.outbox.get_nowait()
@@ -524,22 +564,26 @@ class Agent:
             state = "paused" if self.paused else "running"
             now = time.monotonic()
             if (agg.dirty and now - last >= interval) or state != last_state:
-                snap = agg.snapshot(state, None, self.profiler.dropped, self.losses)
-                if not conn.send(message("snapshot", snapshot=snap)):
+                cpu = time.thread_time()
+                line = agg.snapshot_line(state, None, self.profiler.dropped, self.losses, pause=_yield_gil)
+                cpu = time.thread_time() - cpu
+                if not conn.send_bytes(line):
                     return
                 last = now
                 last_state = state
                 # a snapshot of a big model costs milliseconds of the GIL and of a core shared with the training
-                # thread (ResNet-18: ~20 ms on a loaded 2-core host): keep that under ~2 % of the time
-                interval = max(SNAPSHOT_EVERY, 50 * (time.monotonic() - now))
+                # thread (ResNet-18: ~3 ms of CPU on a loaded 2-core host): keep that under ~0.5 % of the time;
+                # it is built in pieces of ~1 ms with the GIL released in between (_yield_gil), so the training
+                # thread is not held off for the whole of it
+                interval = max(SNAPSHOT_EVERY, SNAPSHOT_CPU_SHARE_INV * cpu)
 
     def _handle_line(self, conn, line):
         def err(text, cid=None, as_reply=False):
             self._log(f"refused a command: {text}")
             if as_reply:
-                conn.outbox.put(message("reply", id=cid, ok=False, message=None, error=text))
+                conn.post(message("reply", id=cid, ok=False, message=None, error=text))
             else:
-                conn.outbox.put(message("error", error=text))
+                conn.post(message("error", error=text))
         try:
             obj = json.loads(line.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as e:
@@ -584,14 +628,14 @@ class Agent:
                 return err("set_training needs 'value' (true or false)", cid, True)
             return self._queue({"verb": verb, "id": cid, "value": val})
         if verb == "ping":
-            conn.outbox.put(message("reply", id=cid, ok=True, message="pong", error=None))
+            conn.post(message("reply", id=cid, ok=True, message="pong", error=None))
             return None
         if verb in ("pause", "resume"):
             with self.lock:
                 self.paused = verb == "pause"
                 self.want_hooks = not self.paused and self.conn is conn
                 self.profiler.add_boundary()
-            conn.outbox.put(message("reply", id=cid, ok=True, error=None,
+            conn.post(message("reply", id=cid, ok=True, error=None,
                                     message="paused: every hook is removed at the next step boundary"
                                     if verb == "pause" else "resumed: hooks return at the next step boundary"))
             return None
@@ -603,7 +647,7 @@ class Agent:
                 written = self._export(path)
             except OSError as e:
                 return err(f"export failed: {e}", cid, True)
-            conn.outbox.put(message("reply", id=cid, ok=True, message=written, error=None, path=written))
+            conn.post(message("reply", id=cid, ok=True, message=written, error=None, path=written))
             return None
         return err(f"unhandled verb {verb!r}", cid, True)  # pragma: no cover
 

@@ -27,14 +27,18 @@ def fnum(x):
     return x
 
 
-def dumps_line(obj) -> bytes:
-    """A JSON line; writers pass numbers that may be non-finite through fnum, so the fast path almost always
+def dumps(obj) -> str:
+    """Compact JSON; writers pass numbers that may be non-finite through fnum, so the fast path almost always
     holds (a stray non-finite float falls back to a full cleaning pass)."""
     try:
-        text = json.dumps(obj, separators=(",", ":"), allow_nan=False)
+        return json.dumps(obj, separators=(",", ":"), allow_nan=False)
     except ValueError:
-        text = json.dumps(clean(obj), separators=(",", ":"), allow_nan=False)
-    return (text + "\n").encode("utf-8")
+        return json.dumps(clean(obj), separators=(",", ":"), allow_nan=False)
+
+
+def dumps_line(obj) -> bytes:
+    """A JSON line (see dumps)."""
+    return (dumps(obj) + "\n").encode("utf-8")
 
 
 def message(type_, **fields):

@@ -57,21 +57,25 @@ def activation_stats(t: torch.Tensor, limit: int = SAMPLE_LIMIT):
     k = flat.numel()
     f = flat.to(_work_dtype(flat.device))
     mean = f.mean()
-    std = f.std() if k > 1 else torch.full_like(mean, math.nan)
+    # two-pass standard deviation (a centred dot product): as exact as Tensor.std, several times faster on CPU
+    c = f - mean
+    std = (torch.dot(c, c) / (k - 1)).sqrt() if k > 1 else torch.full_like(mean, math.nan)
     mn, mx = torch.aminmax(f)
-    zeros = (f == 0).sum()
+    nonzero = torch.count_nonzero(f).to(f.dtype)  # NaN counts as non-zero, as `f == 0` would say
     if f.device.type != "cuda":
-        # on CPU read at once; NaN/Inf propagate into the mean, so count them only when it is not finite
-        m = mean.item()
+        # on CPU one read of the five figures; NaN/Inf propagate into the mean, so count them only when it is not
+        # finite
+        m, sd, lo, hi, nz = torch.stack([mean, std, mn, mx, nonzero]).tolist()
         if math.isfinite(m):
             nans = infs = 0
         else:
             nans, infs = int(torch.isnan(f).sum()), int(torch.isinf(f).sum())
-        return n, k, Pending(values=[m, std.item(), mn.item(), mx.item(), int(zeros), nans, infs])
+        return n, k, Pending(values=[m, sd, lo, hi, k - int(nz), nans, infs])
     nans = torch.isnan(f).sum().to(f.dtype)
     infs = torch.isinf(f).sum().to(f.dtype)
+    zeros = k - nonzero
     # aminmax ignores nothing: NaN propagates into min/max as the goldens define
-    return n, k, _finish(torch.stack([mean, std, mn, mx, zeros.to(f.dtype), nans, infs]))
+    return n, k, _finish(torch.stack([mean, std, mn, mx, zeros, nans, infs]))
 
 
 def gradient_stats(g: torch.Tensor):
@@ -87,17 +91,18 @@ def gradient_stats(g: torch.Tensor):
     norm = torch.linalg.vector_norm(g, dtype=wd)
     s = g.sum(dtype=wd)
     mn, mx = torch.aminmax(g)
-    amax = torch.maximum(mx.abs(), mn.abs()).to(wd)
     if g.device.type == "cuda":
+        amax = torch.maximum(mx.abs(), mn.abs()).to(wd)
         nans = torch.isnan(g).sum().to(wd)
         infs = torch.isinf(g).sum().to(wd)
         d = torch.float64
         cnt = torch.full((), float(n), dtype=d, device=g.device)  # float64: exact counts past 2^24 elements
         return _finish(torch.stack([cnt, (norm * norm).to(d), s.to(d), amax.to(d), nans.to(d), infs.to(d)]))
-    normv = norm.item()
+    normv, sv, lo, hi = torch.stack([norm, s, mn.to(wd), mx.to(wd)]).tolist()  # one read on CPU
+    amax = math.nan if lo != lo or hi != hi else max(abs(lo), abs(hi))
     if math.isfinite(normv):
         nans = infs = 0
     else:
         nans = int(torch.isnan(g).sum())
         infs = int(torch.isinf(g).sum())
-    return Pending(values=[n, normv * normv, s.item(), amax.item(), nans, infs])
+    return Pending(values=[n, normv * normv, sv, amax, nans, infs])

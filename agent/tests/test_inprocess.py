@@ -255,3 +255,37 @@ def test_cuda_event_path_with_fake_events(runtime_dir, monkeypatch):
             assert agent.profiler.event_pool, "events are recycled"
     finally:
         agent.close()
+
+
+def test_forward_log_pairing():
+    """The hooks' flat log: (i, t) where row i's call starts, (~i, t) where it ends, (n, ns) a statistics cost;
+    a call that raised and was caught never ends. The repeated-structure fast path agrees with the general one."""
+    from nntop_agent._aggregate import Aggregator, parse_log
+    n = 4
+    # root(0) { 1 { 2 (raised, caught) } [stats 30 ns] 3 }, twice 3 in a row
+    log = [0, 1000, 1, 1100, 2, 1150, n, 30, ~1, 1300, 3, 1400, ~3, 1450, 3, 1500, ~3, 1600, ~0, 2000]
+    rows, parents, incl, prepos = parse_log(log, n)
+    assert rows == [0, 1, 2, 3, 3] and parents == [-1, 0, 1, 0, 0]
+    assert incl[2] is None  # raised
+    assert incl[1] == pytest.approx((1300 - 1100 - 30) / 1e6) and incl[0] == pytest.approx((2000 - 1000 - 30) / 1e6)
+    assert prepos == {0: 0, 2: 1, 4: 2, 10: 3, 14: 4}
+    plain = [x for pair in zip(log[0::2], log[1::2]) if pair[0] != n for x in pair]
+    fast = Aggregator([str(i) for i in range(n)], [[]] * n, 8, [], print)
+    slow = Aggregator([str(i) for i in range(n)], [[]] * n, 8, [], print)
+    for shift in (0, 10_000, 20_000):  # the same structure three times: the second and third reuse the plan
+        rec = [x + shift if k % 2 else x for k, x in enumerate(plain)]
+        fast._forward(("fwd", 0, rec, None, False, 0, 0))
+        slow._forward(("fwd", 0, rec, None, True, 0, 0))  # a statistics forward takes the general path
+    for a, b in zip(fast.mods, slow.mods):
+        assert a.calls == b.calls
+        assert list(a.incl.window) == pytest.approx(list(b.incl.window))
+        assert list(a.self_.window) == pytest.approx(list(b.self_.window))
+    assert fast.mods[3].calls == 6 and fast.mods[3].incl.window[-1] == pytest.approx((50 + 100) / 1e6)
+    assert fast.mods[0].self_.window[-1] == pytest.approx((1000 - 200 - 150) / 1e6)
+    # the snapshot line assembled from cached texts says what snapshot() says
+    import json
+    line = json.loads(fast.snapshot_line("running", None, 0, [1.5], pause=lambda: None, piece=0.0))
+    assert line["type"] == "snapshot" and line["schema_version"] == 1
+    snap = json.loads(json.dumps(fast.snapshot("running", None, 0, [1.5])))
+    line["snapshot"]["runner"]["runs_per_second"] = snap["runner"]["runs_per_second"]  # a clock apart
+    assert line["snapshot"] == snap and [m["name"] for m in snap["modules"]] == ["0", "1", "2", "3"]
