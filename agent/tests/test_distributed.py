@@ -17,7 +17,7 @@ def free_port():
     return port
 
 
-def test_two_gloo_ranks_show_both():
+def test_two_gloo_ranks_show_both(monkeypatch):
     runtime = tempfile.mkdtemp(prefix="ntd", dir="/tmp")
     out = tempfile.mkdtemp(prefix="ntdo", dir="/tmp")
     p = spawn([os.path.join(HERE, "dist_script.py"), out, str(free_port())], runtime, out)
@@ -32,8 +32,9 @@ def test_two_gloo_ranks_show_both():
         assert paths[0][1] != paths[1][1]
         assert paths[0][1].endswith(f"nntop-{paths[0][0]}-r0.sock")
         assert paths[1][1].endswith(f"nntop-{paths[1][0]}-r1.sock")
-        os.environ["XDG_RUNTIME_DIR"] = runtime
-        listed = {a["rank"]: a for a in list_agents()}
+        monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+        # The lister also reads /tmp/nntop-<uid>, where other processes of this user may have agents.
+        listed = {a["rank"]: a for a in list_agents() if a["path"].startswith(runtime)}
         assert set(listed) == {0, 1}
         for r in (0, 1):
             with Client(path=paths[r][1]) as c:
@@ -44,7 +45,8 @@ def test_two_gloo_ranks_show_both():
         # The Swift viewer merges the ranks: per-module p50 of each rank, the slowest rank, the skew.
         from test_viewer import nntop_binary
         env = dict(os.environ, XDG_RUNTIME_DIR=runtime)
-        merged = subprocess.run([nntop_binary(), "attach", "--ranks", "--json-once", "--timeout", "60"], env=env,
+        # Naming rank 0's pid selects its job: agents of other jobs on this machine stay out.
+        merged = subprocess.run([nntop_binary(), "attach", str(paths[0][0]), "--ranks", "--json-once", "--timeout", "60"], env=env,
                                 capture_output=True, text=True, timeout=120)
         assert merged.returncode == 0, merged.stderr
         doc = json.loads(merged.stdout)

@@ -14,7 +14,7 @@ struct AttachCommand: ParsableCommand {
     @Option(help: "The token the agent printed, for a TCP connection (or NNTOP_TOKEN).") var token: String?
     @Flag(help: "Print the tree (the rows `summary --json` prints) and one profile snapshot as JSON, then exit.")
     var jsonOnce = false
-    @Flag(help: "Attach to every rank of a torch.distributed job on this machine (the agents with a rank): per-module slowest rank and skew.")
+    @Flag(help: "Attach to every rank of a torch.distributed job on this machine (the ranked agents started by the same launcher as PID; without PID, all of them): per-module slowest rank and skew.")
     var ranks = false
     @Option(help: "With --json-once: seconds to wait for the first snapshot.") var timeout = 60.0
     @Flag(help: "Do not capture the mouse.") var noMouse = false
@@ -45,8 +45,11 @@ struct AttachCommand: ParsableCommand {
 
     /// `--ranks`: the agents that report a rank (of `target`'s job when a pid is given: all of them otherwise).
     private func runRanks() throws {
-        let agents = AgentDirectory.list().filter { $0.rank != nil }
-        let source = try CLIError.wrap { try RanksSource(agents: agents) }
+        let source = try CLIError.wrap {
+            guard let target else { return try RanksSource(agents: AgentDirectory.job(of: nil)) }
+            guard let pid = Int32(target) else { throw AttachError("--ranks takes a process id (one rank of the job), not \(target)") }
+            return try RanksSource(agents: AgentDirectory.job(of: pid))
+        }
         if jsonOnce {
             source.start()
             defer { source.stop() }
