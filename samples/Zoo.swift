@@ -61,6 +61,7 @@ public enum Zoo {
         gpt2("gpt2-xl", "GPT-2 XL (1.5B), GPT2LMHeadModel", .xl, onMeta: true),
         gpt2("gpt2-tiny", "GPT-2, 2 layers of width 64, vocabulary 1000", .tiny, tokens: 16),
         bert("bert-base-uncased", "BertModel, bert-base-uncased shape (110M)", .base),
+        bert("minilm-l6", "BertModel, all-MiniLM-L6-v2 shape: 6 layers of width 384, 12 heads (22.7M)", .miniLML6),
         bert("bert-tiny", "BertModel, 2 layers of width 64, vocabulary 1000", .tiny, tokens: 16),
         llama("llama-7b", "LlamaForCausalLM, Llama-2-7B shape", .llama7B),
         llama("llama-13b", "LlamaForCausalLM, Llama-2-13B shape", .llama13B),

@@ -13,8 +13,17 @@ public final class ModuleProfiler {
     public struct Options: Sendable {
         /// Compute activation statistics every `statisticsEvery`-th call of a module (0 = never).
         public var statisticsEvery: Int = 1
-        /// Tensors larger than this are sampled with a stride for statistics.
-        public var statisticsSampleLimit: Int = 1 << 20
+        /// Of tensors larger than this, a sample of about this many values (evenly spread blocks) is read
+        /// for statistics: the estimate of a 10M-element activation's moments is as good from 32k values.
+        public var statisticsSampleLimit: Int = 1 << 15
+        /// Statistics may take at most this fraction of the forwards' own measured time. A forward gets
+        /// statistics only while the time spent on them so far is within budget (the first always does), so
+        /// where they are expensive they come for whole forwards at a bounded rate, every module's from the
+        /// same forward. 0: every forward.
+        public var statisticsBudget: Double = 0.1
+        /// Forwards between two FLOP counts when no statistics are taken (counting inspects every module's
+        /// tensors; shapes rarely change between forwards).
+        public var flopsEvery: Int = 16
         /// Forwards kept for the recent-window percentiles, means and the history.
         public var windowSize: Int = 64
         /// Also compute statistics of each module's positional inputs.
@@ -53,6 +62,11 @@ public final class ModuleProfiler {
     private var lastFailure: String?
     private var stack: [Frame] = []
     private var statisticsOverhead: UInt64 = 0
+    /// The top-level forwards' measured time (statistics excluded), what the statistics budget is a share of.
+    private var forwardTime: UInt64 = 0
+    private var statisticsSpent: UInt64 = 0
+    private var statisticsThisForward = false
+    private var flopsThisForward = false
     private var handles: [RemovableHandle] = []
     private var forwardPasses = 0
     private var nonFiniteThisPass: String?
@@ -108,6 +122,10 @@ public final class ModuleProfiler {
             nonFiniteThisPass = nil
             failureThisPass = nil
             backwardAttribution.beginForward()
+            let budget = options.statisticsBudget
+            statisticsThisForward = options.statisticsEvery > 0
+                && (forwardPasses == 0 || budget <= 0 || Double(statisticsSpent) <= budget * Double(forwardTime))
+            flopsThisForward = statisticsThisForward || forwardPasses % Swift.max(options.flopsEvery, 1) == 0
         }
         backwardAttribution.boundary(row)
         stack.append(Frame(row: row, start: clock.nanoseconds(), overheadAtStart: statisticsOverhead))
@@ -140,15 +158,22 @@ public final class ModuleProfiler {
             trace.append(TraceEvent(name: names[row], className: classNames[row], depth: stack.count,
                                     startNs: frame.start &- origin, durationNs: inclusive))
         }
-        if case .none = output {} else { macsThisForward[row] += MACCounter.macs(module, inputs: args, output: output) }
+        if flopsThisForward {
+            if case .none = output {} else { macsThisForward[row] += MACCounter.macs(module, inputs: args, output: output) }
+        }
 
         let every = options.statisticsEvery
-        if every > 0 && (calls[row] - 1) % every == 0 {
+        if statisticsThisForward && (calls[row] - 1) % every == 0 {
             let statsStart = clock.nanoseconds()
             takeStatistics(row, args, output)
-            statisticsOverhead &+= clock.nanoseconds() &- statsStart
+            let spent = clock.nanoseconds() &- statsStart
+            statisticsOverhead &+= spent
+            statisticsSpent &+= spent
         }
-        if stack.isEmpty { finishForward() }
+        if stack.isEmpty {
+            forwardTime &+= inclusive
+            finishForward()
+        }
     }
 
     private func takeStatistics(_ row: Int, _ args: [Value], _ output: Value) {
@@ -168,7 +193,7 @@ public final class ModuleProfiler {
     private func finishForward() {
         for row in touchedThisForward {
             timings[row].record(selfTime: selfThisForward[row], inclusive: inclusiveThisForward[row])
-            flops[row] = 2 * macsThisForward[row]
+            if flopsThisForward { flops[row] = 2 * macsThisForward[row] }
             selfThisForward[row] = 0
             inclusiveThisForward[row] = 0
             macsThisForward[row] = 0
@@ -191,6 +216,8 @@ public final class ModuleProfiler {
         trace.removeAll()
         traceOrigin = nil
         forwardPasses = 0
+        forwardTime = 0
+        statisticsSpent = 0
         firstNonFinite = nil
         lastFailure = nil
         backwardAttribution.reset(windowSize: options.windowSize)

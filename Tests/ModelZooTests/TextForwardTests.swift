@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test(arguments: ["gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl", "gpt2-tiny", "bert-base-uncased", "bert-tiny",
-                      "llama-7b", "llama-13b", "llama-70b", "llama-tiny"])
+                      "minilm-l6", "llama-7b", "llama-13b", "llama-70b", "llama-tiny"])
     func metaForwardGivesOutputShapes(name: String) throws {
         let entry = try #require(Zoo.model(named: name))
         let model = try entry.build(on: .meta)
@@ -38,6 +38,12 @@ import Testing
         let output = try model.call(input)
         #expect(Self.shapes(output) == Self.expectedOutputs(model, tokens: tokens))
         #expect(output.flattenedTensors().allSatisfy { $0.tensor.isMeta })
+    }
+
+    /// sentence-transformers/all-MiniLM-L6-v2 (a BertModel with its pooler) has 22,713,216 parameters.
+    @Test func miniLMHasTheParameterCountOfAllMiniLML6v2() throws {
+        let model = try #require(Zoo.model(named: "minilm-l6")).build(on: .meta)
+        #expect(model.parameters().map(\.count).reduce(0, +) == 22_713_216)
     }
 
     @Test(arguments: tiny)

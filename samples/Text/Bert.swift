@@ -49,6 +49,13 @@ public struct BertConfig: Sendable, Equatable {
 
     /// bert-base-uncased.
     public static let base = BertConfig()
+    /// sentence-transformers/all-MiniLM-L6-v2's shape (a BertModel: 6 layers of width 384, 12 heads).
+    public static let miniLML6: BertConfig = {
+        var c = BertConfig()
+        (c.hiddenSize, c.numHiddenLayers, c.numAttentionHeads, c.intermediateSize) = (384, 6, 12, 1536)
+        return c
+    }()
+
     /// The goldens' tiny configuration.
     public static let tiny: BertConfig = {
         var c = BertConfig()
