@@ -97,24 +97,32 @@ public final class ModuleProfiler {
         self.modules = modules.map(\.module)
         backwardAttribution = BackwardAttribution(names: names, modules: modules.map(\.module), windowSize: options.windowSize)
         gradients = Array(repeating: nil, count: count)
-        for (row, entry) in modules.enumerated() {
-            handles.append(entry.module.registerForwardPreHook { [unowned self] _, _ in
-                self.push(row)
-                return nil
-            })
-            handles.append(entry.module.registerForwardHook(alwaysCall: true) { [unowned self] module, args, output in
-                self.pop(row, module, args, output)
-                return nil
-            })
-        }
+        resume()
     }
 
     deinit { detach() }
 
-    /// Removes every hook; idempotent.
+    /// Removes every hook; idempotent. What was measured stays, and `resume()` hooks the model again.
     public func detach() {
         handles.forEach { $0.remove() }
         handles.removeAll()
+        stack.removeAll()
+    }
+
+    /// Hooks every module again after `detach()` (no-op while attached), continuing the measurements:
+    /// a benchmark alternates hooked and unhooked blocks of forwards with one profiler.
+    public func resume() {
+        guard handles.isEmpty else { return }
+        for (row, module) in modules.enumerated() {
+            handles.append(module.registerForwardPreHook { [unowned self] _, _ in
+                self.push(row)
+                return nil
+            })
+            handles.append(module.registerForwardHook(alwaysCall: true) { [unowned self] module, args, output in
+                self.pop(row, module, args, output)
+                return nil
+            })
+        }
     }
 
     private func push(_ row: Int) {

@@ -1,7 +1,14 @@
 import NNModules
 
 /// Measures what profiling costs: the same forward plain, hooked with latency only, and hooked with
-/// activation statistics (computed on every call).
+/// activation statistics (at the profiler's default budget, as a user's session runs them).
+///
+/// The three variants run in interleaved blocks, in a rotating order, so a shared machine's load and a
+/// drift of the clock speed fall on all three alike (measured one after the other, the same unhooked
+/// model varied by more than the effect measured). Each hooked variant keeps one profiler across its
+/// blocks, detached between them, so its statistics budget runs on as in a session, and one untimed
+/// forward opens each block (first-call costs are not per-hook overhead). Models faster than a
+/// millisecond are timed in batches of forwards, so the clock's resolution does not enter the ratio.
 public enum OverheadBenchmark {
     public struct Result: Sendable, Equatable {
         public var plainMedianMs: Double
@@ -15,36 +22,51 @@ public enum OverheadBenchmark {
         public var perHookNs: Double { max(0, hookedMedianMs - plainMedianMs) * 1e6 / Double(max(hookCallsPerForward, 1)) }
     }
 
-    /// Times `runs` forwards of each variant. Each hooked variant keeps one profiler attached for all its
-    /// runs (after one untimed call), as a user's session does, so first-call costs (histogram growth) are
-    /// not counted as per-hook overhead.
-    public static func run(model: Module, inputs: [Value], runs: Int, clock: any ProfilerClock = MonotonicClock()) throws -> Result {
-        try GradMode.noGrad { try measure(model: model, inputs: inputs, runs: runs, clock: clock) }
+    /// About `runs` timed samples per variant, in blocks of `block`.
+    public static func run(model: Module, inputs: [Value], runs: Int, block: Int = 3,
+                           clock: any ProfilerClock = MonotonicClock()) throws -> Result {
+        try GradMode.noGrad { try measure(model: model, inputs: inputs, runs: max(runs, 1), block: max(block, 1), clock: clock) }
     }
 
-    private static func measure(model: Module, inputs: [Value], runs: Int, clock: any ProfilerClock) throws -> Result {
-        func time(_ body: () throws -> Void) rethrows -> Double {
-            let start = clock.nanoseconds()
-            try body()
-            return Double(clock.nanoseconds() - start) / 1e6
-        }
-        func timed(_ n: Int) throws -> [Double] {
-            _ = try model.call(inputs)
-            return try (0..<n).map { _ in try time { _ = try model.call(inputs) } }
-        }
-        let count = max(runs, 1)
-        let plain = try timed(count)
+    private static func measure(model: Module, inputs: [Value], runs: Int, block: Int, clock: any ProfilerClock) throws -> Result {
+        func forward() throws { _ = try model.call(inputs) }
+        // Batch size: forwards per sample so that a sample lasts at least a millisecond.
+        try forward()
+        let probeStart = clock.nanoseconds()
+        try forward()
+        let probeNs = max(clock.nanoseconds() &- probeStart, 1)
+        let batch = Int(min(max(1, 1_000_000 / probeNs), 10_000))
+
         var latencyOnly = ModuleProfiler.Options()
         latencyOnly.statisticsEvery = 0
-        let hookedProfiler = ModuleProfiler(attachingTo: model, clock: clock, options: latencyOnly)
-        let hooked = try timed(count)
-        let hookCalls = 2 * hookedProfiler.snapshot().modules.map(\.calls).reduce(0, +) / (count + 1)
-        hookedProfiler.detach()
-        let statisticsProfiler = ModuleProfiler(attachingTo: model, clock: clock)
-        let withStats = try timed(count)
-        statisticsProfiler.detach()
-        return Result(plainMedianMs: median(plain), hookedMedianMs: median(hooked), statisticsMedianMs: median(withStats),
-                      hookCallsPerForward: hookCalls)
+        let hooked = ModuleProfiler(attachingTo: model, clock: clock, options: latencyOnly)
+        hooked.detach()
+        let statistics = ModuleProfiler(attachingTo: model, clock: clock)
+        statistics.detach()
+        defer {
+            hooked.detach()
+            statistics.detach()
+        }
+        let profilers: [ModuleProfiler?] = [nil, hooked, statistics]
+        var samples: [[Double]] = [[], [], []]
+        let rounds = (runs + block - 1) / block
+        for round in 0..<rounds {
+            for k in 0..<3 {
+                let variant = (round + k) % 3
+                profilers[variant]?.resume()
+                try forward()
+                for _ in 0..<block {
+                    let start = clock.nanoseconds()
+                    for _ in 0..<batch { try forward() }
+                    samples[variant].append(Double(clock.nanoseconds() &- start) / 1e6 / Double(batch))
+                }
+                profilers[variant]?.detach()
+            }
+        }
+        let forwards = hooked.forwards
+        let hookCalls = forwards > 0 ? 2 * hooked.snapshot().modules.map(\.calls).reduce(0, +) / forwards : 0
+        return Result(plainMedianMs: median(samples[0]), hookedMedianMs: median(samples[1]),
+                      statisticsMedianMs: median(samples[2]), hookCallsPerForward: hookCalls)
     }
 
     static func median(_ values: [Double]) -> Double {

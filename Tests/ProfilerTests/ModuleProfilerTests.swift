@@ -72,6 +72,23 @@ final class Worker: Module {
         #expect(model.training)
     }
 
+    @Test func detachThenResumeContinuesTheMeasurements() throws {
+        let clock = ManualClock()
+        let model = Sequential(Worker(clock, 1_000_000))
+        let profiler = ModuleProfiler(attachingTo: model, clock: clock)
+        _ = try model(Tensor.zeros([2]))
+        profiler.detach()
+        _ = try model(Tensor.zeros([2]))
+        #expect(profiler.forwards == 1)
+        #expect(model.modules().allSatisfy { $0.forwardHookCount == 0 && $0.forwardPreHookCount == 0 })
+        profiler.resume()
+        profiler.resume()
+        _ = try model(Tensor.zeros([2]))
+        #expect(profiler.forwards == 2)
+        #expect(model.modules().allSatisfy { $0.forwardHookCount == 1 && $0.forwardPreHookCount == 1 })
+        #expect(profiler.snapshot().modules.first?.historyMs == [1, 1])
+    }
+
     @Test func outputStatisticsFollowTorchDefinitions() throws {
         let t = Tensor([1, 2, 3, 0, .nan, .infinity], shape: [2, 3])
         let finite = ActivationStatistics.of(Tensor([1, 2, 3, 0], shape: [4]), path: "")

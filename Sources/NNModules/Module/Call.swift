@@ -65,8 +65,10 @@ extension Module {
             : BackwardHookState(module: self, hooks: fullBackward, preHooks: Array(hooks.backwardPre.values))
         if let backwardState { args = backwardState.setupInputHook(args) }
 
-        let globalPost = Array(global.post.values)
-        let localPost = Array(hooks.forward.values)
+        // Value views of copies (copy-on-write), so a hook that removes itself changes nothing here, and
+        // a call allocates nothing for them.
+        let globalPost = global.post.values
+        let localPost = hooks.forward.values
         var calledAlways = Set<Int>()
         var output: Value = .none
         do {

@@ -7,6 +7,7 @@ import Foundation
 import NNModules
 import NNTopUI
 import Profiler
+import ModelZoo
 
 /// `nntop bench [MODEL...]`: forward-pass latency of zoo models on their sample inputs (eval mode, after
 /// warm-up), what profiling them costs (hooked ÷ plain forward, latency only and with statistics, and the
@@ -34,6 +35,8 @@ struct BenchCommand: ParsableCommand {
     var tree = false
     @Option(help: "With --tree: modules of the synthetic tree.") var treeModules = 100_000
     @Option(help: "With --tree: zoo models (or any MODEL) whose trees are timed too, built on meta.") var treeModel: [String] = ["llama-70b"]
+    @Option(help: "Also run each model's interactive view in a pseudo-terminal for this many seconds after its first latency and report its forwards per second (live_forwards_per_s); 0: off.")
+    var liveSeconds = 0.0
 
     func run() throws {
         guard runs > 0, warmup >= 0 else { throw ValidationError("--runs must be positive and --warmup 0 or more") }
@@ -44,6 +47,7 @@ struct BenchCommand: ParsableCommand {
         try CLIError.wrap {
             var modelFields: [String] = []
             for name in models {
+                let buildMs = try Self.buildMilliseconds(name)
                 let loaded = try ModelResolver.load(name)
                 guard let sample = loaded.sampleInput else {
                     throw ModelLoadError(description: "\(name): no architecture is known, so there is nothing to run")
@@ -56,6 +60,7 @@ struct BenchCommand: ParsableCommand {
                     times = try Self.measure(runs: runs, warmup: warmup) { _ = try GradMode.noGrad { try loaded.module.call(sample) } }
                 }
                 var fields = Self.summary(times, threads: threadCount) + (trainStep ? ", \"mode\": \"train_step\"" : "")
+                if let buildMs { fields += ", \"build_ms\": \(Self.number(buildMs))" }
                 if !noOverhead && !trainStep {
                     let overhead = try OverheadBenchmark.run(model: loaded.module, inputs: sample, runs: runs)
                     fields += ", \"hooked_median_ms\": \(Self.number(overhead.hookedMedianMs))"
@@ -64,6 +69,10 @@ struct BenchCommand: ParsableCommand {
                         + ", \"statistics_overhead_ratio\": \(Self.number(overhead.statisticsOverheadRatio))"
                         + ", \"per_hook_ns\": \(Self.number(overhead.perHookNs))"
                         + ", \"hook_calls_per_forward\": \(overhead.hookCallsPerForward)"
+                }
+                if liveSeconds > 0 && !trainStep {
+                    let live = try StartupBenchmark.measure(model: name, timeout: 300, liveSeconds: liveSeconds)
+                    if let rate = live.liveForwardsPerSecond { fields += ", \"live_forwards_per_s\": \(Self.number(rate))" }
                 }
                 modelFields.append("\(Self.quoted(name)): {" + fields + "}")
                 FileHandle.standardError.write(Data("\(name): median \(Self.number(Self.percentile(times, 0.5))) ms\n".utf8))
@@ -96,6 +105,15 @@ struct BenchCommand: ParsableCommand {
             try task.loss(model).backward()
             try optimizer.step()
         }
+    }
+
+    /// Milliseconds to build a zoo model with random weights (what `nntop MODEL` does first): the median of
+    /// three builds when one takes under a second, else the one. Nil for models that are not in the zoo.
+    static func buildMilliseconds(_ name: String) throws -> Double? {
+        guard let entry = Zoo.model(named: name) else { return nil }
+        var times = try measure(runs: 1, warmup: 0) { _ = try entry.build() }
+        if times[0] < 1000 { times += try measure(runs: 2, warmup: 0) { _ = try entry.build() } }
+        return percentile(times, 0.5)
     }
 
     /// Milliseconds of each timed call of `body`.
