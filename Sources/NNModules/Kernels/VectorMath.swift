@@ -7,7 +7,10 @@ enum VectorMath {
 
     @inline(__always)
     static func exp(_ input: V) -> V {
-        let x = input.clamped(lowerBound: V(repeating: -88.37), upperBound: V(repeating: 88.37))
+        // Clamped by comparisons: the standard library's `clamped` was a call per vector (pointwiseMin/Max
+        // not inlined, 1.7 % of a BERT forward). NaN lanes compare false and are put back below.
+        var x = input.replacing(with: V(repeating: -88.37), where: input .< -88.37)
+        x.replace(with: V(repeating: 88.37), where: x .> 88.37)
         // Round x·log2(e) to the nearest integer with the 1.5·2²³ trick: its bits hold n directly.
         let magic = V(repeating: 12_582_912)
         let shifted = x * 1.442_695_04 + magic
