@@ -23,6 +23,24 @@ import Testing
         #expect(try a.maximum(Tensor(scalar: 3.5)).toDoubles() == [3.5, 3.5, 3.5, 4, 5, 6])
     }
 
+    /// `F.linear` on float32 contiguous operands writes its output directly (a loop for small layers,
+    /// GEMM above): both agree with `input @ weight.T + bias`, with and without bias, for batched inputs,
+    /// and strided or double inputs still take the general path.
+    @Test(arguments: [(1, 2, 2), (3, 5, 7), (2, 400, 120), (37, 64, 96)])
+    func linearMatchesMatmulPlusBias(m: Int, k: Int, n: Int) throws {
+        let input = Tensor.randn([m, k]), weight = Tensor.randn([n, k]), bias = Tensor.randn([n])
+        let reference = try (try input.matmul(weight.t())) + bias
+        #expect(Self.close(try Tensor.linear(input, weight: weight, bias: bias).toDoubles(), try reference.toDoubles(), 1e-4))
+        #expect(Self.close(try Tensor.linear(input, weight: weight, bias: nil).toDoubles(), try input.matmul(weight.t()).toDoubles(), 1e-4))
+        let batched = try Tensor.linear(input.unsqueeze(0), weight: weight, bias: bias)
+        #expect(batched.sizes == [1, m, n])
+        let strided = try Tensor.linear(input.t().contiguous().t(), weight: weight, bias: bias)
+        #expect(Self.close(try strided.toDoubles(), try reference.toDoubles(), 1e-4))
+        let doubles = try Tensor.linear(input.to(dtype: .float64), weight: weight.to(dtype: .float64), bias: bias.to(dtype: .float64))
+        #expect(doubles.dtype == .float64)
+        #expect(Self.close(try doubles.toDoubles(), try reference.toDoubles(), 1e-4))
+    }
+
     @Test func vectorMathMatchesLibm() throws {
         let values = stride(from: -12.0, through: 12.0, by: 0.173).map { $0 } + [0, 1e-6, -1e-6, 90, -100]
         let x = Tensor(values, shape: [values.count])

@@ -70,10 +70,50 @@ extension Tensor {
         if input.isMeta || weight.isMeta {
             return Tensor(storage: nil, shape: outShape, dtype: outType, device: .meta)
         }
+        if let out = contiguousFloatLinear(input, weight: weight, bias: bias, m: m, n: n, k: k, outShape: outShape) {
+            return out
+        }
         let rows = try input.reshape([1, m, k])
         let out = try product(rows, try weight.t().unsqueeze(0), outShape: [1, m, n], outType: outType,
                               addend: try bias.map { try $0.expand([1, m, n]) })
         return try out.view(outShape)
+    }
+
+    /// Below this many multiply-adds a float32 linear is a plain loop: a BLAS call and its packing cost
+    /// more than the arithmetic (seed_mlp's 2×2 layers, LeNet-5's classifier at batch 2).
+    static let directLinearLimit = 4096
+
+    /// The common linear: float32 contiguous input, weight and 1-D bias. The output is written in place
+    /// (bias rows, then GEMM with beta 1) without the reshape/transpose/expand views of the general path,
+    /// which cost several microseconds a call: more than a small model's whole layer.
+    private static func contiguousFloatLinear(_ input: Tensor, weight: Tensor, bias: Tensor?, m: Int, n: Int, k: Int,
+                                              outShape: [Int]) -> Tensor? {
+        guard input.dtype == .float32, weight.dtype == .float32, input.isContiguous, weight.isContiguous,
+              input.storage != nil, weight.storage != nil, m > 0, n > 0 else { return nil }
+        if let bias {
+            guard bias.dtype == .float32, bias.rank == 1, bias.count == n, bias.isContiguous, bias.storage != nil else { return nil }
+        }
+        let out = Tensor.empty(outShape, dtype: .float32)
+        let y = out.elementPointer(Float.self), x = input.elementPointer(Float.self), w = weight.elementPointer(Float.self)
+        if let bias {
+            let b = bias.elementPointer(Float.self)
+            for i in 0..<m { (y + i * n).update(from: b, count: n) }
+        }
+        if m * n * k <= directLinearLimit {
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum: Float = bias == nil ? 0 : y[i * n + j]
+                    for p in 0..<k { sum += x[i * k + p] * w[j * k + p] }
+                    y[i * n + j] = sum
+                }
+            }
+        } else if k > 0 {
+            GEMM.run(m: m, n: n, k: k, BLASMatrix(pointer: x, transposed: false, leadingDimension: k),
+                     BLASMatrix(pointer: w, transposed: true, leadingDimension: k), y, ldc: n, beta: bias == nil ? 0 : 1)
+        } else if bias == nil {
+            y.update(repeating: 0, count: m * n)
+        }
+        return out
     }
 
     /// torch.addmm(input, mat1, mat2): `input + mat1 @ mat2` for 2-D matrices, `input` broadcast to the
