@@ -95,6 +95,7 @@ let package = Package(
         .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "NNModules", "Profiler", "ModelView", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "CLITests", dependencies: ["nntop", "ModelSources", "ModelView", "NNTopUI", "Profiler", "ModelZoo", "NNModules", "Checkpoints", "GoldenSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["GoldenSupport"]),
-        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "ModelView", "NNModules", "ModelZoo", "GoldenSupport"]),
+        .testTarget(name: "ProfilerTests", dependencies: ["Profiler", "ModelView", "NNModules", "ModelZoo", "GoldenSupport",
+                                                              .product(name: "Histogram", package: "hdrhistogram-swift")]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Histogram
 import Synchronization
 import ModelView
 import NNModules
@@ -140,5 +141,28 @@ struct ModuleTimingsTests {
         for _ in 0..<100 { timings.record(1_000_000_000) }
         let fresh = timings.totalPercentiles
         #expect(abs(fresh.p99 - 1000) < 1 && fresh.p50 > first.p50, "re-read: \(fresh)")
+    }
+
+    /// The one-walk reading gives exactly the library's `valueAtPercentile` for p50/p90/p99, on one value,
+    /// on ties at the thresholds, on spread-out latencies and on zeros.
+    @Test func oneWalkPercentilesEqualTheLibrarys() {
+        var generator = SystemRandomNumberGenerator()
+        let cases: [[UInt64]] = [
+            [7_000_000],
+            Array(repeating: 1_000, count: 50) + Array(repeating: 2_000_000, count: 50),
+            (1...100).map { UInt64($0) },
+            (0..<5_000).map { _ in UInt64.random(in: 1_000...900_000_000, using: &generator) },
+            (0..<3_000).map { i in i % 7 == 0 ? 0 : UInt64(Double(50_000) * exp(Double.random(in: 0...9, using: &generator))) },
+        ]
+        for values in cases {
+            var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+            histogram.autoResize = true
+            for value in values { _ = histogram.record(value) }
+            let (p50, p90, p99) = ModuleTimings.p50p90p99(histogram)
+            #expect(p50 == histogram.valueAtPercentile(50), "\(values.count) values")
+            #expect(p90 == histogram.valueAtPercentile(90), "\(values.count) values")
+            #expect(p99 == histogram.valueAtPercentile(99), "\(values.count) values")
+        }
+        #expect(ModuleTimings.p50p90p99(Histogram<UInt64>(numberOfSignificantValueDigits: .three)) == (0, 0, 0))
     }
 }

@@ -66,6 +66,8 @@ struct BenchCommand: ParsableCommand {
                     fields += ", \"hooked_median_ms\": \(Self.number(overhead.hookedMedianMs))"
                         + ", \"overhead_ratio\": \(Self.number(overhead.overheadRatio))"
                         + ", \"statistics_median_ms\": \(Self.number(overhead.statisticsMedianMs))"
+                        + ", \"statistics_mean_ms\": \(Self.number(overhead.statisticsMeanMs))"
+                        + ", \"plain_mean_ms\": \(Self.number(overhead.plainMeanMs))"
                         + ", \"statistics_overhead_ratio\": \(Self.number(overhead.statisticsOverheadRatio))"
                         + ", \"per_hook_ns\": \(Self.number(overhead.perHookNs))"
                         + ", \"hook_calls_per_forward\": \(overhead.hookCallsPerForward)"
