@@ -386,8 +386,10 @@ def main():
     parser.add_argument("--train-models", default=",".join(TRAIN_MODELS),
                         help="models whose training steps are timed too (empty: none)")
     parser.add_argument("--no-train", action="store_true", help="skip the training steps")
-    parser.add_argument("--live-seconds", type=float, default=4,
-                        help="seconds of nntop's interactive view per model for its forwards/s (0: skip)")
+    parser.add_argument("--live-seconds", type=float, default=10,
+                        help="seconds of nntop's interactive view per model for its forwards/s (0: skip); the "
+                             "rate counts whole forwards between frame-log lines, so a 170 ms model needs ~10 s "
+                             "for ±2 %%")
     parser.add_argument("--json", help="write every measurement to this file")
     parser.add_argument("--markdown", action="store_true", help="also print the README's tables")
     parser.add_argument("--nntop", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "nntop"))
