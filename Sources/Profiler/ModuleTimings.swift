@@ -7,7 +7,9 @@ import ModelView
 /// percentiles and mean.
 struct ModuleTimings {
     private(set) var count = 0
-    private var sinceStart = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    /// Created at the first value, sized for it (nil until then: a profiler has a few per module, most of
+    /// them for passes that may never run).
+    private var sinceStart: Histogram<UInt64>?
     private var totalNs: UInt64 = 0
     private(set) var window: [UInt64] = []
     private var windowNs: UInt64 = 0
@@ -20,16 +22,16 @@ struct ModuleTimings {
     init(windowSize: Int) { self.windowSize = windowSize }
 
     mutating func record(_ ns: UInt64) {
-        if count == 0 {
-            // Sized at the first value, with room for 4× more: growing from the library's default range
-            // takes a resize per new maximum, each through unspecialized generic code (9 % of a 400-forward
-            // `profile mobilenet_v2`).
-            sinceStart = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: Swift.max(2, ns.multipliedReportingOverflow(by: 4).overflow ? ns : ns * 4),
-                                           numberOfSignificantValueDigits: .three)
-            sinceStart.autoResize = true
+        if sinceStart == nil {
+            // Room for 4× the first value: growing from the library's default range takes a resize per new
+            // maximum, each through unspecialized generic code (9 % of a 400-forward `profile mobilenet_v2`).
+            var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: Swift.max(2, ns > .max / 4 ? ns : ns * 4),
+                                              numberOfSignificantValueDigits: .three)
+            histogram.autoResize = true
+            sinceStart = histogram
         }
         count += 1
-        _ = sinceStart.record(ns)
+        _ = sinceStart?.record(ns)
         totalNs &+= ns
         window.append(ns)
         windowNs &+= ns
@@ -57,7 +59,7 @@ struct ModuleTimings {
     /// `totalsInterval`, or sooner once the count doubled: after the first forwards, one more among many
     /// barely moves a since-start percentile.
     var totalPercentiles: Percentiles {
-        guard count > 0 else { return .zero }
+        guard count > 0, let sinceStart else { return .zero }
         func ms(_ ns: UInt64) -> Double { Double(ns) / 1e6 }
         let now = DispatchTime.now().uptimeNanoseconds
         let due = cachedTotal.read.map { read in
