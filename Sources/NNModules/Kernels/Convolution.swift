@@ -177,6 +177,19 @@ extension Tensor {
         let multiplier = g.outChannels / g.groups
         let oh = g.outH, ow = g.outW, taps = g.kernelH * g.kernelW
         parallelChunks(g.batch * g.outChannels, grain: Swift.max(1, (1 << 14) / Swift.max(oh * ow * taps, 1))) { range in
+            if T.self == Float.self {
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: DepthwisePlane.scratchCount(g))
+                defer { scratch.deallocate() }
+                let xf = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
+                let wf = UnsafeMutableRawPointer(w).assumingMemoryBound(to: Float.self)
+                let outf = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self)
+                for slot in range {
+                    let n = slot / g.outChannels, oc = slot % g.outChannels
+                    DepthwisePlane.plane(xf + (n * g.inChannels + oc / multiplier) * g.height * g.width, wf + oc * taps,
+                                         outf + slot * oh * ow, g, accumulate: accumulate, scratch: scratch)
+                }
+                return
+            }
             for slot in range {
                 let n = slot / g.outChannels, oc = slot % g.outChannels
                 let src = x + (n * g.inChannels + oc / multiplier) * g.height * g.width
