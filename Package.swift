@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "NNModules", "ModelView",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: hostVectorCode
         ),

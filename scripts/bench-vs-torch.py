@@ -386,10 +386,10 @@ def main():
     parser.add_argument("--train-models", default=",".join(TRAIN_MODELS),
                         help="models whose training steps are timed too (empty: none)")
     parser.add_argument("--no-train", action="store_true", help="skip the training steps")
-    parser.add_argument("--live-seconds", type=float, default=10,
-                        help="seconds of nntop's interactive view per model for its forwards/s (0: skip); the "
-                             "rate counts whole forwards between frame-log lines, so a 170 ms model needs ~10 s "
-                             "for ±2 %%")
+    parser.add_argument("--live-seconds", type=float, default=15,
+                        help="seconds of nntop's interactive view per model (0: skip), in windows of ~2.5 s, each "
+                             "followed by as many hooked forwards in nntop bench for half as long; the live share "
+                             "is the median of the windows' ratios")
     parser.add_argument("--json", help="write every measurement to this file")
     parser.add_argument("--markdown", action="store_true", help="also print the README's tables")
     parser.add_argument("--nntop", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "nntop"))
@@ -430,7 +430,9 @@ def main():
         rows.append({
             "model": name, "torch_ms": t_ms, "nntop_ms": n_ms, "ratio": ratio(n_ms, t_ms), "target": MODELS[name][2],
             "latency_hooks": n.get("overhead_ratio"), "statistics": n.get("statistics_overhead_ratio"),
-            "live_share": ratio(live, hooked_rate), "live_forwards_per_s": live,
+            # nntop bench pairs each live window with hooked forwards timed right after it (the machine's
+            # speed drifts over seconds); older binaries only give the rate, set against the hooked median.
+            "live_share": n.get("live_share", ratio(live, hooked_rate)), "live_forwards_per_s": live,
             "build": ratio(n.get("build_ms"), row["torch_build_ms"]), "nntop_build_ms": n.get("build_ms"),
             "torch_build_ms": row["torch_build_ms"], "error": n.get("error")})
     train_rows = []

@@ -13,13 +13,25 @@ enum StartupBenchmark {
         let firstLatencySeconds: Double?
         /// Forwards per second the view's runner made while the view drew, after the first latency.
         let liveForwardsPerSecond: Double?
+        /// With a `hookedRate`: its forwards per second, over the windows between the live ones.
+        let hookedForwardsPerSecond: Double?
+        /// The median over the windows of live rate ÷ the hooked rate measured right after it.
+        let liveShare: Double?
+        /// (live, hooked) forwards/s of each window.
+        let windows: [(live: Double, hooked: Double)]
         let exitStatus: Int32
     }
 
     /// Starts `nntop MODEL` in a pseudo-terminal, waits for both events (at most `timeout` seconds for the
-    /// first latency), lets the view run `liveSeconds` more (its frame log says how many forwards it made),
-    /// then quits it with `q`.
-    static func measure(model: String, timeout: Double, liveSeconds: Double = 0,
+    /// first latency), lets the view run `liveSeconds` more, then quits it with `q`.
+    ///
+    /// The live time is cut into windows of about 2.5 s. After each, with `hookedRate`, the view is paused
+    /// (`p`), `hookedRate(seconds)` times the same model's hooked forwards in this process for half as long,
+    /// and the view resumes: this shared machine's speed drifts by ±25 % over seconds, so a live rate set
+    /// against a benchmark taken at another moment measured the drift, not the view. The live rate of a
+    /// window is the mean of the runner's own forwards/s (each over its last second, from the forwards'
+    /// end times) on the frame-log lines whose second lies inside the window.
+    static func measure(model: String, timeout: Double, liveSeconds: Double = 0, hookedRate: ((Double) throws -> Double)? = nil,
                         size: (columns: Int, lines: Int) = (160, 48)) throws -> Result {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("nntop-startup-\(getpid())-\(UUID().uuidString)")
         let frameLog = URL(fileURLWithPath: log.path + ".frames")
@@ -37,7 +49,7 @@ enum StartupBenchmark {
         environment["NNTOP_STARTUP_LOG"] = log.path
         if liveSeconds > 0 {
             environment["NNTOP_FRAME_LOG"] = frameLog.path
-            environment["NNTOP_FRAME_LOG_INTERVAL"] = "0.5"
+            environment["NNTOP_FRAME_LOG_INTERVAL"] = "0.25"
         }
         environment["TERM"] = environment["TERM"].flatMap { $0.isEmpty || $0 == "dumb" ? nil : $0 } ?? "xterm-256color"
         // ncurses takes the size from these when the pseudo-terminal reports none.
@@ -59,15 +71,35 @@ enum StartupBenchmark {
             Thread.sleep(forTimeInterval: 0.005)
             events = readEvents(log)
         }
-        var liveRate: Double?
+        var liveRates: [Double] = [], hookedRates: [Double] = [], shares: [Double] = []
         if liveSeconds > 0, events["first_latency"] != nil {
-            // The rate between the first and the last frame-log line of the live period (whole intervals
-            // of the runner's steady state; the first line may hold the model's first forwards).
-            Thread.sleep(forTimeInterval: liveSeconds)
-            let lines = readFrameLog(frameLog).filter { $0.forwards > 0 }
-            if let first = lines.first, let last = lines.last, last.ns > first.ns {
-                liveRate = Double(last.forwards - first.forwards) / (Double(last.ns - first.ns) / 1e9)
+            let windows = Swift.max(1, Int((liveSeconds / 2.5).rounded()))
+            let seconds = liveSeconds / Double(windows)
+            for _ in 0..<windows {
+                let begin = StartupLog.now()
+                Thread.sleep(forTimeInterval: seconds)
+                let end = StartupLog.now()
+                // Lines whose one-second look-back lies inside the window, while the runner ran.
+                let rates = readFrameLog(frameLog)
+                    .filter { $0.running && $0.ns >= begin + 1_000_000_000 && $0.ns <= end && $0.runsPerSecond > 0 }
+                    .map(\.runsPerSecond)
+                guard !rates.isEmpty else { continue }
+                let live = rates.reduce(0, +) / Double(rates.count)
+                liveRates.append(live)
+                guard let hookedRate else { continue }
+                input.fileHandleForWriting.write(Data("p".utf8))
+                waitForRunner(running: false, in: frameLog, since: end, timeout: 5)
+                let hooked = try hookedRate(seconds / 2)
+                input.fileHandleForWriting.write(Data("p".utf8))
+                waitForRunner(running: true, in: frameLog, since: StartupLog.now(), timeout: 5)
+                hookedRates.append(hooked)
+                if hooked > 0 { shares.append(live / hooked) }
             }
+        }
+        func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
+        func median(_ values: [Double]) -> Double? {
+            let sorted = values.sorted(), n = sorted.count
+            return n == 0 ? nil : (sorted[(n - 1) / 2] + sorted[n / 2]) / 2
         }
         input.fileHandleForWriting.write(Data("q".utf8))
         let quitDeadline = Date().addingTimeInterval(10)
@@ -77,20 +109,31 @@ enum StartupBenchmark {
         events = readEvents(log)
         func seconds(_ event: String) -> Double? { events[event].map { Double($0 &- start) / 1e9 } }
         return Result(model: model, firstFrameSeconds: seconds("first_frame"), firstLatencySeconds: seconds("first_latency"),
-                      liveForwardsPerSecond: liveRate, exitStatus: child.terminationStatus)
+                      liveForwardsPerSecond: mean(liveRates), hookedForwardsPerSecond: mean(hookedRates),
+                      liveShare: median(shares), windows: Array(zip(liveRates, hookedRates)).map { (live: $0.0, hooked: $0.1) },
+                      exitStatus: child.terminationStatus)
+    }
+
+    /// Waits (at most `timeout` s) for a frame-log line after `since` that shows the runner running or not.
+    private static func waitForRunner(running: Bool, in frameLog: URL, since: UInt64, timeout: Double) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if readFrameLog(frameLog).contains(where: { $0.ns > since && $0.running == running }) { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
     }
 
     private static func shellQuoted(_ words: [String]) -> String {
         words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
     }
 
-    /// (t_ns, forwards) of each line of a frame log.
-    private static func readFrameLog(_ url: URL) -> [(ns: UInt64, forwards: Int)] {
+    /// Time, runner state and the runner's forwards/s over its last second, of each line of a frame log.
+    private static func readFrameLog(_ url: URL) -> [(ns: UInt64, running: Bool, runsPerSecond: Double)] {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let ns = (object["t_ns"] as? NSNumber)?.uint64Value, let forwards = object["forwards"] as? Int else { return nil }
-            return (ns, forwards)
+                  let ns = (object["t_ns"] as? NSNumber)?.uint64Value else { return nil }
+            return (ns, object["runner"] as? String == "running", (object["runs_per_second"] as? NSNumber)?.doubleValue ?? 0)
         }
     }
 

@@ -73,8 +73,15 @@ struct BenchCommand: ParsableCommand {
                         + ", \"hook_calls_per_forward\": \(overhead.hookCallsPerForward)"
                 }
                 if liveSeconds > 0 && !trainStep {
-                    let live = try StartupBenchmark.measure(model: name, timeout: 300, liveSeconds: liveSeconds)
+                    let live = try StartupBenchmark.measure(model: name, timeout: 300, liveSeconds: liveSeconds,
+                                                            hookedRate: Self.hookedRate(loaded.module, sample: sample))
                     if let rate = live.liveForwardsPerSecond { fields += ", \"live_forwards_per_s\": \(Self.number(rate))" }
+                    if let rate = live.hookedForwardsPerSecond { fields += ", \"live_hooked_forwards_per_s\": \(Self.number(rate))" }
+                    if let share = live.liveShare { fields += ", \"live_share\": \(Self.number(share))" }
+                    if !live.windows.isEmpty {
+                        fields += ", \"live_windows\": [" + live.windows.map { "[\(Self.number($0.live)), \(Self.number($0.hooked))]" }
+                            .joined(separator: ", ") + "]"
+                    }
                 }
                 modelFields.append("\(Self.quoted(name)): {" + fields + "}")
                 FileHandle.standardError.write(Data("\(name): median \(Self.number(Self.percentile(times, 0.5))) ms\n".utf8))
@@ -106,6 +113,28 @@ struct BenchCommand: ParsableCommand {
             try optimizer.zeroGrad(setToNone: true)
             try task.loss(model).backward()
             try optimizer.step()
+        }
+    }
+
+    /// Forwards per second of `model` with latency hooks on every module (what the live view's rate is set
+    /// against), over about `seconds` of back-to-back forwards; the hooks are removed afterwards.
+    static func hookedRate(_ model: Module, sample: [Value]) -> (Double) throws -> Double {
+        { seconds in
+            var options = ModuleProfiler.Options()
+            options.statisticsEvery = 0
+            let profiler = ModuleProfiler(attachingTo: model, options: options)
+            defer { profiler.detach() }
+            return try GradMode.noGrad {
+                _ = try model.call(sample)
+                let start = DispatchTime.now().uptimeNanoseconds
+                var forwards = 0, elapsed: UInt64 = 0
+                repeat {
+                    _ = try model.call(sample)
+                    forwards += 1
+                    elapsed = DispatchTime.now().uptimeNanoseconds - start
+                } while Double(elapsed) < seconds * 1e9 || forwards < 3
+                return Double(forwards) / (Double(elapsed) / 1e9)
+            }
         }
     }
 

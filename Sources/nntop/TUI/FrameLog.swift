@@ -47,6 +47,7 @@ struct FrameLog {
             "max_frame_ms": frameTimes.last ?? 0,
             "p50_frame_ms": frameTimes.isEmpty ? 0 : frameTimes[frameTimes.count / 2],
             "forwards": snapshot?.runner.forwards ?? 0, "runner": snapshot?.runner.state.rawValue ?? "none",
+            "runs_per_second": Self.finiteOrText(snapshot?.runner.runsPerSecond ?? 0),
             "rows": rows,
         ]
         if let root {
