@@ -101,6 +101,12 @@ extension Tensor {
         let compute = ComputeType.of(outType)
         let x = try input.contiguous(as: compute), w = try weight.contiguous(as: compute)
         let out = Tensor.empty(outShape, dtype: compute)
+        if compute == .float32 && DirectConvolution.applies(g) {
+            let b = try bias?.contiguous(as: .float32)
+            DirectConvolution.run(x.elementPointer(Float.self), w.elementPointer(Float.self), bias: b?.elementPointer(Float.self),
+                                  out.elementPointer(Float.self), g)
+            return try out.to(dtype: outType)
+        }
         if let bias { try copyElements(from: try bias.view([1, g.outChannels, 1, 1]), to: out) }
         if compute == .float64 {
             convolve(Double.self, x, w, out, g, accumulate: bias != nil)

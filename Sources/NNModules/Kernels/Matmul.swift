@@ -99,7 +99,9 @@ extension Tensor {
             let b = bias.elementPointer(Float.self)
             for i in 0..<m { (y + i * n).update(from: b, count: n) }
         }
-        if m * n * k <= directLinearLimit {
+        if m <= SmallBatchLinear.maxRows && k > 0 {
+            SmallBatchLinear.run(x, w, y, m: m, n: n, k: k, accumulate: bias != nil)
+        } else if m * n * k <= directLinearLimit {
             for i in 0..<m {
                 for j in 0..<n {
                     var sum: Float = bias == nil ? 0 : y[i * n + j]
