@@ -69,16 +69,19 @@ extension Module {
         // a call allocates nothing for them.
         let globalPost = global.post.values
         let localPost = hooks.forward.values
-        var calledAlways = Set<Int>()
+        // Post hooks run in order, each counted as called before it runs (as PyTorch adds an always_call
+        // hook to its set first): after an error, exactly those past these counts have not run. Counts
+        // instead of PyTorch's set, which allocated on every hooked call (a profiler's hooks are always_call).
+        var globalStarted = 0, localStarted = 0
         var output: Value = .none
         do {
             output = try body(args, kwargs)
-            for (i, entry) in globalPost.enumerated() {
-                if entry.alwaysCall { calledAlways.insert(-1 - i) }
+            for entry in globalPost {
+                globalStarted += 1
                 if let replaced = try entry.hook(self, args, output) { output = replaced }
             }
-            for (i, entry) in localPost.enumerated() {
-                if entry.alwaysCall { calledAlways.insert(i) }
+            for entry in localPost {
+                localStarted += 1
                 if let replaced = try Module.run(entry, self, args, kwargs, output) { output = replaced }
             }
             if let backwardState { output = backwardState.setupOutputHook(output) }
@@ -86,12 +89,12 @@ extension Module {
             return output
         } catch {
             // PyTorch runs the always_call hooks that have not run yet and ignores (warns about) their errors.
-            for (i, entry) in globalPost.enumerated() where entry.alwaysCall && !calledAlways.contains(-1 - i) {
+            for (i, entry) in globalPost.enumerated() where entry.alwaysCall && i >= globalStarted {
                 do { _ = try entry.hook(self, args, output) } catch let hookError {
                     Warnings.warn("global module forward hook with ``always_call=True`` raised an exception that was silenced as another error was raised in forward: \(hookError)")
                 }
             }
-            for (i, entry) in localPost.enumerated() where entry.alwaysCall && !calledAlways.contains(i) {
+            for (i, entry) in localPost.enumerated() where entry.alwaysCall && i >= localStarted {
                 do { _ = try Module.run(entry, self, args, kwargs, output) } catch let hookError {
                     Warnings.warn("forward hook with ``always_call=True`` raised an exception that was silenced as another error was raised in forward: \(hookError)")
                 }
