@@ -59,6 +59,7 @@ extension Tensor {
             let y = out.detach()
             Tensor.recordOperation(op.gradientName, inputs: [x], outputs: [out], saving: [out]) { grads in
                 guard let g = grads[0] else { return [nil] }
+                if case .relu = op, let masked = try TypedBackward.reluGradient(g, result: y) { return [masked] }
                 return [try TypedBackward.zip(g, y, dtype: out.dtype) { g, y in g * op.derivative(fromResult: y) }]
             }
         } else {
