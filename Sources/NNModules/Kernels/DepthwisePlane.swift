@@ -13,7 +13,8 @@ enum DepthwisePlane {
 
     /// Rows and columns of the zero-bordered plane: every row and column a tap of an output block reads,
     /// blocks of eight past the last output column included (their extra lanes are computed, not stored).
-    private static func paddedSize(_ g: Conv2dGeometry) -> (rows: Int, columns: Int) {
+    /// (`DirectConvolution` pads its input planes the same way.)
+    static func paddedSize(_ g: Conv2dGeometry) -> (rows: Int, columns: Int) {
         let blocks = (g.outW + 7) / 8
         let rows = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + 1
         let columns = Swift.max(blocks * 8 * g.strideW, g.width + g.padLeft) + (g.kernelW - 1) * g.dilationW + 16
@@ -24,14 +25,8 @@ enum DepthwisePlane {
     /// width) with `weights` (kernelH × kernelW).
     static func plane(_ src: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
                       _ g: Conv2dGeometry, accumulate: Bool, scratch: UnsafeMutablePointer<Float>) {
-        let (rows, columns) = paddedSize(g)
-        scratch.update(repeating: 0, count: rows * columns)
-        for r in 0..<rows {
-            let iy = r - g.padTop
-            if iy < 0 || iy >= g.height { continue }
-            let count = Swift.min(g.width, columns - g.padLeft)
-            (scratch + r * columns + g.padLeft).update(from: src + iy * g.width, count: count)
-        }
+        let columns = paddedSize(g).columns
+        pad(src, into: scratch, g)
         let taps = g.kernelH * g.kernelW
         let oh = g.outH, ow = g.outW, stride = g.strideW
         withUnsafeTemporaryAllocation(of: Int.self, capacity: taps) { offsets in
@@ -73,8 +68,19 @@ enum DepthwisePlane {
         }
     }
 
+    /// Copies input plane `src` into `dst` (`paddedSize(g)`), zeros around it.
+    static func pad(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ g: Conv2dGeometry) {
+        let (rows, columns) = paddedSize(g)
+        dst.update(repeating: 0, count: rows * columns)
+        for r in 0..<rows {
+            let iy = r - g.padTop
+            if iy < 0 || iy >= g.height { continue }
+            (dst + r * columns + g.padLeft).update(from: src + iy * g.width, count: Swift.min(g.width, columns - g.padLeft))
+        }
+    }
+
     /// p[0], p[stride], …, p[7·stride].
-    @inline(__always) private static func gather(_ p: UnsafeMutablePointer<Float>, stride: Int) -> SIMD8<Float> {
+    @inline(__always) static func gather(_ p: UnsafeMutablePointer<Float>, stride: Int) -> SIMD8<Float> {
         switch stride {
         case 1: return load(p)
         case 2: return UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf

@@ -17,21 +17,14 @@ enum DirectConvolution {
     /// `out` = conv(`x`, `w`) + `bias` (per output channel; none: zeros).
     static func run(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                     _ out: UnsafeMutablePointer<Float>, _ g: Conv2dGeometry) {
-        let rows = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + 1
-        let columns = Swift.max(((g.outW + 7) / 8) * 8 * g.strideW, g.width + g.padLeft) + (g.kernelW - 1) * g.dilationW + 16
+        let (rows, columns) = DepthwisePlane.paddedSize(g)
         let planeSize = rows * columns
         let padded = UnsafeMutablePointer<Float>.allocate(capacity: g.batch * g.inChannels * planeSize)
         defer { padded.deallocate() }
         let source = UncheckedSendable(x), scratch = UncheckedSendable(padded), target = UncheckedSendable(out)
         parallelChunks(g.batch * g.inChannels, grain: Swift.max(1, 4096 / planeSize)) { planes in
             for p in planes {
-                let dst = scratch.value + p * planeSize, src = source.value + p * g.height * g.width
-                dst.update(repeating: 0, count: planeSize)
-                for r in 0..<rows {
-                    let iy = r - g.padTop
-                    if iy < 0 || iy >= g.height { continue }
-                    (dst + r * columns + g.padLeft).update(from: src + iy * g.width, count: Swift.min(g.width, columns - g.padLeft))
-                }
+                DepthwisePlane.pad(source.value + p * g.height * g.width, into: scratch.value + p * planeSize, g)
             }
         }
         let blocks = (g.outChannels + filterBlock - 1) / filterBlock
@@ -78,7 +71,7 @@ enum DirectConvolution {
                 let base = top + x &* stride
                 var s0 = b0, s1 = b1, s2 = b2, s3 = b3
                 for k in 0..<kdim {
-                    let v = gather(base + offsets[k], stride: stride)
+                    let v = DepthwisePlane.gather(base + offsets[k], stride: stride)
                     s0 += SIMD8(repeating: f0[k]) * v
                     s1 += SIMD8(repeating: f1[k]) * v
                     s2 += SIMD8(repeating: f2[k]) * v
@@ -101,11 +94,5 @@ enum DirectConvolution {
         } else {
             for i in 0..<lanes { destination[i] = sum[i] }
         }
-    }
-
-    /// p[0], p[stride], …, p[7·stride] for stride 1 or 2.
-    @inline(__always) private static func gather(_ p: UnsafeMutablePointer<Float>, stride: Int) -> SIMD8<Float> {
-        stride == 1 ? UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-            : UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf
     }
 }
